@@ -1,0 +1,1 @@
+export { ClockTimeError, clockAngle } from './clock-angle.js';

@@ -1,0 +1,1 @@
+export { BatcherError } from './batcher-error.js';

@@ -1,0 +1,1 @@
+export { LoadBalancerError } from './load-balancer-error.js';

@@ -1,0 +1,1 @@
+export { firstOutputs } from './first-outputs.js';

@@ -1,0 +1,1 @@
+export { TicketingError } from './ticketing-error.js';

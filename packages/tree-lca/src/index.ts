@@ -1,0 +1,1 @@
+export { lowestCommonAncestor } from './lowest-common-ancestor.js';
