@@ -1,48 +1,166 @@
+import { FULL_TURN, HALF_TURN, UNITS_PER_DEGREE, unitsToFraction } from './angle-units.js';
+import { type TimeInput, toHalfDayMilliseconds } from './clock-time.js';
+import { checkOptionsObject, HAND_SPEED, type Hand, resolveHands, resolveReflex } from './hands.js';
+
 /**
- * The smaller angle, in degrees, between the hour and minute hands at `hours:minutes`.
+ * Options of {@link clockAngle}, {@link clockAngleFraction} and {@link explainClockAngle}.
  *
- * The hour hand moves 30° per hour and 0.5° per minute; the minute hand 6° per minute.
+ * @example
+ * ```ts
+ * import { type ClockAngleOptions, clockAngle } from '@x/clock';
+ * const options: ClockAngleOptions = { hands: ['minute', 'second'], reflex: true };
+ * clockAngle('3:45:30', options); // 267
+ * ```
+ */
+export interface ClockAngleOptions {
+  /**
+   * The two hands to measure between, in either order (the angle is symmetric). They must be
+   * different hands.
+   *
+   * @defaultValue `['hour', 'minute']`
+   */
+  readonly hands?: readonly [Hand, Hand] | undefined;
+  /**
+   * `false`: the smaller angle, in degrees from 0 to 180. `true`: the larger (reflex) angle,
+   * `360 - smaller`, in degrees from 180 to 360.
+   *
+   * @defaultValue `false`
+   */
+  readonly reflex?: boolean | undefined;
+}
+
+/**
+ * An exact angle in degrees, `numerator / denominator`, in lowest terms. The denominator is
+ * always a positive divisor of 120000, and `0` is `0/1`.
  *
- * @param hours - 0 to 23 (a 24-hour clock face is folded onto 12 hours).
- * @param minutes - 0 to 59.
- * @returns The angle in `[0, 180]`.
- * @throws {@link ClockTimeError} when `hours` or `minutes` is not an integer in range.
+ * @example
+ * ```ts
+ * import { type AngleFraction, clockAngleFraction } from '@x/clock';
+ * const { numerator, denominator }: AngleFraction = clockAngleFraction('3:45:01');
+ * numerator / denominator; // 157.59166666666667 (= 18911/120)
+ * ```
+ */
+export interface AngleFraction {
+  /** A non-negative integer. */
+  readonly numerator: number;
+  /** A positive integer dividing 120000. */
+  readonly denominator: number;
+}
+
+/**
+ * Each hand's angle in degrees, clockwise from 12, each in `[0, 360)`.
+ *
+ * @example
+ * ```ts
+ * import { type HandPositions, handPositions } from '@x/clock';
+ * const { hour, minute, second }: HandPositions = handPositions('3:45:30');
+ * // hour 112.75, minute 273, second 180
+ * ```
+ */
+export interface HandPositions {
+  /** The hour hand: 30° per hour, plus 0.5° per minute, 1/120° per second, 1/120000° per ms. */
+  readonly hour: number;
+  /** The minute hand: 6° per minute, plus 0.1° per second, 1/10000° per ms. */
+  readonly minute: number;
+  /** The second hand: 6° per second, plus 0.006° per ms. */
+  readonly second: number;
+}
+
+/** The angle, in units of 1/120000°, that `options` asks for at `ms` after 12:00. */
+function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined): number {
+  const ms = toHalfDayMilliseconds(time);
+  let speedA = 1; // hour
+  let speedB = 12; // minute
+  let reflex = false;
+  if (options !== undefined) {
+    checkOptionsObject(options);
+    const [a, b] = resolveHands(options.hands);
+    speedA = HAND_SPEED[a];
+    speedB = HAND_SPEED[b];
+    reflex = resolveReflex(options.reflex);
+  }
+  // Positions are (speed × ms) mod FULL_TURN, so the gap between two hands is
+  // (|speedA − speedB| × ms) mod FULL_TURN, an exact integer below 2^53.
+  const gap = (Math.abs(speedA - speedB) * ms) % FULL_TURN;
+  // invariant: smaller is in [0, HALF_TURN], reflex in [HALF_TURN, FULL_TURN]
+  const smaller = gap > HALF_TURN ? FULL_TURN - gap : gap;
+  return reflex ? FULL_TURN - smaller : smaller;
+}
+
+/**
+ * The angle between two hands of an analog clock, in degrees.
+ *
+ * Hands move continuously: the minute hand moves with seconds and milliseconds, the hour hand with
+ * minutes, seconds and milliseconds, the second hand with milliseconds. Hours 12 to 23 fold onto
+ * the 12-hour face.
+ *
+ * **Precision:** the result is the correctly rounded double of the exact rational angle. The angle
+ * is computed in integers (units of 1/120000°, all below 2^53) and divided once at the end; one
+ * IEEE division of two exactly represented integers is correctly rounded. So `3:45` is exactly
+ * `157.5`, never `157.49999999999997`, and an angle that has no exact double (like `3:45:01`,
+ * 18911/120°) is the double nearest to it.
+ *
+ * @param time - A string {@link parseTime} reads, a {@link ClockTime}, or a `Date` (local time).
+ * @param options - Which hands, and smaller or reflex angle. See {@link ClockAngleOptions}.
+ * @returns The smaller angle in `[0, 180]`, or with `reflex: true` the larger one in `[180, 360]`.
+ * @throws {@link ClockTimeError} when the time is invalid (malformed string, field out of range,
+ *   invalid `Date`).
+ * @throws {@link ClockOptionsError} when `hands` or `reflex` is invalid.
+ * @throws `TypeError` when `time` is not a string, object or `Date`, or `options` not an object.
  *
  * @example
  * ```ts
  * import { clockAngle } from '@x/clock';
- * clockAngle(3, 45); // 157.5
+ * clockAngle('3:45');                                  // 157.5
+ * clockAngle('12:30');                                 // 165
+ * clockAngle('6:00');                                  // 180
+ * clockAngle('3:45', { reflex: true });                // 202.5
+ * clockAngle('3:45:30', { hands: ['minute', 'second'] }); // 93
+ * clockAngle({ hours: 15, minutes: 45, seconds: 0, milliseconds: 0 }); // 157.5
+ * clockAngle(new Date(2024, 0, 1, 9, 0));               // 90
  * ```
  */
-export function clockAngle(hours: number, minutes: number): number {
-  if (!Number.isInteger(hours) || hours < 0 || hours > 23) {
-    throw new ClockTimeError(`${hours}:${minutes}`, `Expected hours to be an integer from 0 to 23, got \`${hours}\``);
-  }
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 59) {
-    throw new ClockTimeError(
-      `${hours}:${minutes}`,
-      `Expected minutes to be an integer from 0 to 59, got \`${minutes}\``,
-    );
-  }
-  // Work in half-degrees so the arithmetic stays in integers.
-  const halfDegrees = Math.abs(60 * (hours % 12) - 11 * minutes) % 720;
-  return Math.min(halfDegrees, 720 - halfDegrees) / 2;
+export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number {
+  return angleUnits(time, options) / UNITS_PER_DEGREE;
 }
 
 /**
- * Thrown when a time is not a valid clock time. `input` holds what was given.
+ * The exact angle between two hands, as a fraction of degrees in lowest terms. Same inputs,
+ * options and errors as {@link clockAngle}; `clockAngle(t, o)` is exactly
+ * `numerator / denominator` of `clockAngleFraction(t, o)`.
  *
  * @example
  * ```ts
- * try { clockAngle(3, 60); } catch (error) { if (error instanceof ClockTimeError) console.log(error.input); }
+ * import { clockAngleFraction } from '@x/clock';
+ * clockAngleFraction('3:45');    // { numerator: 315, denominator: 2 }      (157.5°)
+ * clockAngleFraction('3:45:01'); // { numerator: 18911, denominator: 120 }  (157.591666...°)
+ * clockAngleFraction('12:00');   // { numerator: 0, denominator: 1 }
  * ```
  */
-export class ClockTimeError extends RangeError {
-  override name = 'ClockTimeError';
-  /** The input that was rejected. */
-  readonly input: string;
-  constructor(input: string, message: string) {
-    super(message);
-    this.input = input;
-  }
+export function clockAngleFraction(time: TimeInput, options?: ClockAngleOptions): AngleFraction {
+  return unitsToFraction(angleUnits(time, options));
+}
+
+/**
+ * Where each hand points, in degrees clockwise from 12, each in `[0, 360)` and correctly rounded
+ * like {@link clockAngle}.
+ *
+ * @param time - A string {@link parseTime} reads, a {@link ClockTime}, or a `Date` (local time).
+ * @throws {@link ClockTimeError} when the time is invalid.
+ * @throws `TypeError` when `time` is not a string, object or `Date`.
+ *
+ * @example
+ * ```ts
+ * import { handPositions } from '@x/clock';
+ * handPositions('3:45');       // { hour: 112.5, minute: 270, second: 0 }
+ * handPositions('9:15:30.5');  // { hour: 277.75416666666666, minute: 93.05, second: 183 }
+ * ```
+ */
+export function handPositions(time: TimeInput): HandPositions {
+  const ms = toHalfDayMilliseconds(time);
+  return {
+    hour: ((HAND_SPEED.hour * ms) % FULL_TURN) / UNITS_PER_DEGREE,
+    minute: ((HAND_SPEED.minute * ms) % FULL_TURN) / UNITS_PER_DEGREE,
+    second: ((HAND_SPEED.second * ms) % FULL_TURN) / UNITS_PER_DEGREE,
+  };
 }

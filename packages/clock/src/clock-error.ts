@@ -1,0 +1,118 @@
+/**
+ * The base class of every error `@x/clock` throws for a value of the right type but an invalid
+ * value: a malformed time, an angle out of range, an invalid option. It extends `RangeError`, so
+ * `catch (e) { if (e instanceof RangeError) ... }` also catches it.
+ *
+ * An argument of the wrong JavaScript type (`parseTime(42)`, `clockAngle(null)`,
+ * `timesForAngle('90')`, options that are not an object) throws a plain `TypeError` instead.
+ *
+ * @example
+ * ```ts
+ * import { ClockError, clockAngle } from '@x/clock';
+ * try {
+ *   clockAngle('3:60');
+ * } catch (error) {
+ *   if (error instanceof ClockError) console.log(error.message);
+ *   // Expected minutes to be from 00 to 59 in `3:60`, got `60`
+ * }
+ * ```
+ */
+export class ClockError extends RangeError {
+  override name = 'ClockError';
+}
+
+/**
+ * Thrown when a time is not a valid clock time: a string `parseTime` cannot read, a
+ * {@link ClockTime} object whose fields are not integers in range, or an invalid `Date`.
+ * `input` holds the rejected value as it was given.
+ *
+ * @example
+ * ```ts
+ * import { ClockTimeError, parseTime } from '@x/clock';
+ * try {
+ *   parseTime('13:00 PM');
+ * } catch (error) {
+ *   if (error instanceof ClockTimeError) console.log(error.input, error.message);
+ *   // 13:00 PM  Expected the hour to be from 1 to 12 with PM in `13:00 PM`, got `13`
+ * }
+ * ```
+ */
+export class ClockTimeError extends ClockError {
+  override name = 'ClockTimeError';
+  /** The rejected time, exactly as it was passed (a string, an object or a `Date`). */
+  readonly input: unknown;
+  constructor(message: string, input: unknown) {
+    super(message);
+    this.input = input;
+  }
+}
+
+/**
+ * Thrown by {@link timesForAngle} when the angle is not a finite number of degrees from 0 to 180.
+ * `angle` holds the rejected value.
+ *
+ * @example
+ * ```ts
+ * import { ClockAngleError, timesForAngle } from '@x/clock';
+ * try {
+ *   timesForAngle(200);
+ * } catch (error) {
+ *   if (error instanceof ClockAngleError) console.log(error.angle); // 200
+ * }
+ * ```
+ */
+export class ClockAngleError extends ClockError {
+  override name = 'ClockAngleError';
+  /** The rejected angle. */
+  readonly angle: unknown;
+  constructor(message: string, angle: unknown) {
+    super(message);
+    this.angle = angle;
+  }
+}
+
+/**
+ * Thrown when an option has an invalid value, e.g. `hands: ['hour', 'hour']` or `reflex: 'yes'`.
+ * `option` names the option and `value` holds what was given.
+ *
+ * @example
+ * ```ts
+ * import { ClockOptionsError, clockAngle } from '@x/clock';
+ * try {
+ *   clockAngle('3:45', { hands: ['hour', 'hour'] });
+ * } catch (error) {
+ *   if (error instanceof ClockOptionsError) console.log(error.option); // hands
+ * }
+ * ```
+ */
+export class ClockOptionsError extends ClockError {
+  override name = 'ClockOptionsError';
+  /** The name of the rejected option. */
+  readonly option: string;
+  /** The rejected value. */
+  readonly value: unknown;
+  constructor(message: string, option: string, value: unknown) {
+    super(message);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** Renders a value for an error message, p-queue style: `` `60` (number) ``. */
+export function describeValue(value: unknown): string {
+  if (value === null) return '`null`';
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? '`Invalid Date` (Date)' : `\`${value.toISOString()}\` (Date)`;
+  }
+  if (typeof value === 'object') {
+    let text: string;
+    try {
+      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+    return `\`${text}\` (${Array.isArray(value) ? 'array' : 'object'})`;
+  }
+  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`;
+  return `\`${String(value)}\` (${typeof value})`;
+}

@@ -1,0 +1,155 @@
+import { ClockTimeError, describeValue } from './clock-error.js';
+import type { ClockTime } from './clock-time.js';
+
+const COLON = 58;
+const DOT = 46;
+const WHITESPACE = /\s/;
+const MERIDIEM = /^([ap])m$/i;
+const LETTER = /^\p{L}/u;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Reads a time of day from a string. Strict: anything it does not understand throws, nothing is
+ * guessed or coerced.
+ *
+ * Accepted, with surrounding whitespace ignored:
+ * - 24-hour `H:MM` or `HH:MM` (`3:45`, `03:45`, `15:45`, `0:00`, `23:59`); hours 0 to 23.
+ * - optional seconds `H:MM:SS` (`15:45:30`) and, after seconds, a fraction of 1 to 3 digits read
+ *   as milliseconds (`15:45:30.25` is 250 ms, `15:45:30.250` too, `15:45:30.5` is 500 ms).
+ * - 12-hour input with an `AM`/`PM` suffix in any case, with or without whitespace before it
+ *   (`3:45 PM`, `3:45pm`, `12:00 AM`); hours 1 to 12; `12:xx AM` is `00:xx`, `12:xx PM` is
+ *   `12:xx`. Any Unicode space works, so the output of `toLocaleTimeString('en-US')` (which puts a
+ *   narrow no-break space before `PM`) parses.
+ *
+ * Rejected with a {@link ClockTimeError} whose message says what was wrong: an empty string,
+ * missing minutes (`3`), one-digit minutes (`3:5`), letters (`3:4x`), minutes or seconds over 59
+ * (`3:60`), hour 24 or more (`24:00`), hour 0 or over 12 with AM/PM (`13:00 PM`), a sign (`-3:00`),
+ * more than 3 fraction digits, anything after the time.
+ *
+ * @param input - The text to read.
+ * @returns The time with hours from 0 to 23.
+ * @throws `TypeError` when `input` is not a string.
+ * @throws {@link ClockTimeError} when the string is not a valid time.
+ *
+ * @example
+ * ```ts
+ * import { parseTime } from '@x/clock';
+ * parseTime('3:45');          // { hours: 3, minutes: 45, seconds: 0, milliseconds: 0 }
+ * parseTime('15:45:30.25');   // { hours: 15, minutes: 45, seconds: 30, milliseconds: 250 }
+ * parseTime(' 12:05 am ');    // { hours: 0, minutes: 5, seconds: 0, milliseconds: 0 }
+ * parseTime('3:60');          // throws ClockTimeError: Expected minutes to be from 00 to 59 in `3:60`, got `60`
+ * ```
+ */
+export function parseTime(input: string): ClockTime {
+  if (typeof input !== 'string') {
+    throw new TypeError(`Expected \`input\` to be a string, got ${describeValue(input)}`);
+  }
+  const text = input.trim();
+  const n = text.length;
+  const fail = (message: string) => new ClockTimeError(message, input);
+  if (n === 0) {
+    throw fail(
+      `Expected a time like \`3:45\`, \`15:45:30.250\` or \`3:45 PM\`, got ${input.length === 0 ? 'an empty string' : 'only whitespace'}`,
+    );
+  }
+
+  let i = 0;
+  let runValue = 0;
+  /** Reads a run of digits at `i` into `runValue`; returns how many there were. */
+  const readRun = (): number => {
+    const start = i;
+    runValue = 0;
+    while (i < n && isDigit(text.charCodeAt(i))) {
+      runValue = runValue * 10 + (text.charCodeAt(i) - 48);
+      i++;
+    }
+    return i - start;
+  };
+  /** The error for an unexpected character (or the end) at `i`. */
+  const unexpected = (expected: string) => {
+    const got = i < n ? `\`${text[i]}\`` : 'the end of the input';
+    const where = i === 0 ? 'at the start of' : `after \`${text.slice(0, i)}\` in`;
+    return fail(`Expected ${expected} ${where} \`${text}\`, got ${got}`);
+  };
+  /** Reads exactly two digits at `i` (minutes or seconds) and checks them against 59. */
+  const readTwoDigits = (name: string): number => {
+    const start = i;
+    const length = readRun();
+    if (length === 0) throw unexpected(`two-digit ${name}`);
+    if (length === 1 && i < n) {
+      const next = text.charCodeAt(i);
+      if (next !== COLON && next !== DOT && !WHITESPACE.test(text[i]!)) throw unexpected('a digit');
+    }
+    if (length !== 2) {
+      throw fail(`Expected ${name} to have two digits in \`${text}\`, got \`${text.slice(start, i)}\``);
+    }
+    if (runValue > 59)
+      throw fail(`Expected ${name} to be from 00 to 59 in \`${text}\`, got \`${text.slice(start, i)}\``);
+    return runValue;
+  };
+
+  const first = text[0]!;
+  if (first === '-' || first === '+' || first === '\u2212') {
+    throw fail(`Expected a time without a sign in \`${text}\`, got \`${first}\``);
+  }
+
+  // Hours: one or two digits, range checked once we know whether AM/PM follows.
+  const hourLength = readRun();
+  if (hourLength === 0) throw unexpected('an hour (1 or 2 digits)');
+  if (hourLength > 2) {
+    throw fail(`Expected the hour to have 1 or 2 digits in \`${text}\`, got \`${text.slice(0, i)}\``);
+  }
+  let hours = runValue;
+  if (i >= n || text.charCodeAt(i) !== COLON) throw unexpected('`:` and minutes');
+  i++;
+  const minutes = readTwoDigits('minutes');
+
+  let seconds = 0;
+  let milliseconds = 0;
+  if (i < n && text.charCodeAt(i) === COLON) {
+    i++;
+    seconds = readTwoDigits('seconds');
+    if (i < n && text.charCodeAt(i) === DOT) {
+      i++;
+      const fractionLength = readRun();
+      if (fractionLength === 0) throw unexpected('1 to 3 digits of milliseconds');
+      if (fractionLength > 3) {
+        throw fail(
+          `Expected at most 3 fraction digits (milliseconds) in \`${text}\`, got \`${text.slice(i - fractionLength, i)}\``,
+        );
+      }
+      milliseconds = fractionLength === 1 ? runValue * 100 : fractionLength === 2 ? runValue * 10 : runValue;
+    }
+  } else if (i < n && text.charCodeAt(i) === DOT) {
+    throw unexpected('`:` and seconds before a fraction');
+  }
+
+  // Optional AM/PM, after optional whitespace; then the end.
+  let meridiem: 'AM' | 'PM' | undefined;
+  if (i < n) {
+    const timeEnd = i;
+    while (i < n && WHITESPACE.test(text[i]!)) i++;
+    const rest = text.slice(i);
+    const match = MERIDIEM.exec(rest);
+    if (match) {
+      meridiem = match[1]!.toLowerCase() === 'a' ? 'AM' : 'PM';
+    } else if (i > timeEnd || LETTER.test(rest)) {
+      throw fail(`Expected \`AM\` or \`PM\` after \`${text.slice(0, timeEnd)}\` in \`${text}\`, got \`${rest}\``);
+    } else {
+      throw unexpected('the end of the time, `AM` or `PM`');
+    }
+  }
+
+  if (meridiem === undefined) {
+    if (hours > 23) throw fail(`Expected the hour to be from 0 to 23 in \`${text}\`, got \`${hours}\``);
+  } else {
+    if (hours < 1 || hours > 12) {
+      throw fail(`Expected the hour to be from 1 to 12 with ${meridiem} in \`${text}\`, got \`${hours}\``);
+    }
+    hours = (hours % 12) + (meridiem === 'PM' ? 12 : 0);
+  }
+  return { hours, minutes, seconds, milliseconds };
+}
