@@ -1,1 +1,49 @@
-export { LoadBalancerError } from './load-balancer-error.js';
+export type { Clock } from './clock.js';
+export { ManualClock, systemClock } from './clock.js';
+export {
+  DuplicateWorkerError,
+  HttpStatusError,
+  InvalidArgumentError,
+  LoadBalancerError,
+  QueueFullError,
+  RetriesExhaustedError,
+  ShutdownError,
+  TaskAbortedError,
+  TaskTimeoutError,
+  UnknownWorkerError,
+  WorkerOverloadedError,
+  WorkerUnavailableError,
+} from './errors.js';
+export type {
+  LateResultEvent,
+  LoadBalancerEvents,
+  LoadBalancerListener,
+  QueueFullEvent,
+  TaskFailedEvent,
+  TaskRetryEvent,
+  WorkerMembershipEvent,
+  WorkerStateEvent,
+} from './events.js';
+export type { HttpWorkerOptions } from './http-worker.js';
+export { httpWorker } from './http-worker.js';
+export { LoadBalancer } from './load-balancer.js';
+export type {
+  AgingOptions,
+  EjectionOptions,
+  LoadBalancerOptions,
+  RemoveWorkerOptions,
+  RetryBudgetOptions,
+  RetryOptions,
+  ShutdownOptions,
+  Strategy,
+  SubmitOptions,
+} from './options.js';
+export type { LoadBalancerStats, Percentiles } from './stats.js';
+export type {
+  ExecuteContext,
+  HealthReport,
+  WorkerSnapshot,
+  WorkerSpec,
+  WorkerState,
+  WorkerStateReason,
+} from './worker.js';

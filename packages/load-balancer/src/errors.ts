@@ -1,0 +1,237 @@
+/**
+ * Base class of every error the load balancer rejects a call with, so callers can
+ * `instanceof LoadBalancerError` to tell the balancer's errors from their tasks' own.
+ *
+ * @example
+ * ```ts
+ * import { LoadBalancerError } from '@x/load-balancer';
+ * if (error instanceof LoadBalancerError) console.warn('balancer said no:', error.message);
+ * ```
+ */
+export class LoadBalancerError extends Error {
+  override name = 'LoadBalancerError';
+}
+
+/**
+ * An argument or option had the wrong type or value. The message names the input, what was
+ * expected and what came in, e.g. ``Expected `capacity` to be an integer from 1 and up, got `0` (number)``.
+ *
+ * @example
+ * ```ts
+ * try { lb.addWorker({ id: 'a', capacity: 0, execute }); }
+ * catch (error) { if (error instanceof InvalidArgumentError) console.error(error.message); }
+ * ```
+ */
+export class InvalidArgumentError extends LoadBalancerError {
+  override name = 'InvalidArgumentError';
+}
+
+/**
+ * `addWorker` was called with an id that is already registered (including a worker that is
+ * still draining).
+ *
+ * @example
+ * ```ts
+ * try { lb.addWorker(spec); } catch (error) { if (error instanceof DuplicateWorkerError) console.log(error.workerId); }
+ * ```
+ */
+export class DuplicateWorkerError extends LoadBalancerError {
+  override name = 'DuplicateWorkerError';
+  /** The id that was already taken. */
+  readonly workerId: string;
+  constructor(workerId: string) {
+    super(`Expected \`id\` to be a worker id not yet registered, got \`${workerId}\` which is already registered`);
+    this.workerId = workerId;
+  }
+}
+
+/**
+ * `removeWorker` or `heartbeat` named a worker id that is not registered.
+ *
+ * @example
+ * ```ts
+ * try { lb.heartbeat('ghost'); } catch (error) { if (error instanceof UnknownWorkerError) console.log(error.workerId); }
+ * ```
+ */
+export class UnknownWorkerError extends LoadBalancerError {
+  override name = 'UnknownWorkerError';
+  /** The id that is not registered. */
+  readonly workerId: string;
+  constructor(workerId: string) {
+    super(`Expected \`id\` to be a registered worker id, got \`${workerId}\``);
+    this.workerId = workerId;
+  }
+}
+
+/**
+ * `submit` was rejected at once because `maxQueueSize` tasks are already waiting.
+ *
+ * @example
+ * ```ts
+ * try { await lb.submit(task); } catch (error) { if (error instanceof QueueFullError) retryLater(); }
+ * ```
+ */
+export class QueueFullError extends LoadBalancerError {
+  override name = 'QueueFullError';
+  /** The configured `maxQueueSize`. */
+  readonly maxQueueSize: number;
+  constructor(maxQueueSize: number) {
+    super(`Queue is full: \`maxQueueSize\` is ${maxQueueSize} and ${maxQueueSize} tasks are already waiting`);
+    this.maxQueueSize = maxQueueSize;
+  }
+}
+
+/**
+ * The task did not settle within its `timeoutMs` (counted from `submit`, queue time included).
+ * The running attempt, if any, is aborted through its `signal` with this error as the reason.
+ *
+ * @example
+ * ```ts
+ * try { await lb.submit(task, { timeoutMs: 1000 }); }
+ * catch (error) { if (error instanceof TaskTimeoutError) console.log(`gave up after ${error.timeoutMs} ms`); }
+ * ```
+ */
+export class TaskTimeoutError extends LoadBalancerError {
+  override name = 'TaskTimeoutError';
+  /** The task's `timeoutMs`. */
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(`Task timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The task's `signal` was aborted. `cause` holds `signal.reason`. The running attempt, if any,
+ * is aborted through its own `signal` with this error as the reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const promise = lb.submit(task, { signal: controller.signal });
+ * controller.abort();
+ * await promise.catch((error) => error instanceof TaskAbortedError); // true
+ * ```
+ */
+export class TaskAbortedError extends LoadBalancerError {
+  override name = 'TaskAbortedError';
+  constructor(reason: unknown) {
+    super('Task was aborted by its signal', { cause: reason });
+  }
+}
+
+/**
+ * The task failed on every attempt it was allowed (`maxAttempts`), or the retry budget refused
+ * another attempt. `cause` is the last attempt's error; `attempts` how many attempts ran.
+ *
+ * @example
+ * ```ts
+ * try { await lb.submit(task, { maxAttempts: 2 }); }
+ * catch (error) { if (error instanceof RetriesExhaustedError) console.log(error.attempts, error.reason, error.cause); }
+ * ```
+ */
+export class RetriesExhaustedError extends LoadBalancerError {
+  override name = 'RetriesExhaustedError';
+  /** How many attempts were dispatched. */
+  readonly attempts: number;
+  /** `'max-attempts'` when `maxAttempts` ran out, `'budget'` when the retry budget refused a retry. */
+  readonly reason: 'max-attempts' | 'budget';
+  constructor(attempts: number, reason: 'max-attempts' | 'budget', lastError: unknown) {
+    super(
+      reason === 'budget'
+        ? `Retry budget exhausted after ${attempts} attempt${attempts === 1 ? '' : 's'}`
+        : `Task failed on all ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+      { cause: lastError },
+    );
+    this.attempts = attempts;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The balancer is shutting down (or shut down): `submit` after `shutdown()`, or a task still
+ * queued or running when a non-draining shutdown (or the drain timeout) ended it.
+ *
+ * @example
+ * ```ts
+ * await lb.shutdown();
+ * await lb.submit(task).catch((error) => error instanceof ShutdownError); // true
+ * ```
+ */
+export class ShutdownError extends LoadBalancerError {
+  override name = 'ShutdownError';
+  constructor(message = 'Load balancer is shut down') {
+    super(message);
+  }
+}
+
+/**
+ * Thrown by a worker's `execute` to say that the worker (the infrastructure), not the task,
+ * failed: connection refused, the process crashed, a gateway error. The balancer counts it
+ * against the worker (driving ejection) and fails the task over to another worker; it does not
+ * count as a task error. `httpWorker` throws it for connection errors, its own timeouts and
+ * HTTP 502/503/504.
+ *
+ * @example
+ * ```ts
+ * lb.addWorker({
+ *   id: 'db-1', capacity: 4,
+ *   async execute(task) {
+ *     try { return await query(task); }
+ *     catch (error) { throw isConnectionError(error) ? new WorkerUnavailableError('db-1 is down', { cause: error }) : error; }
+ *   },
+ * });
+ * ```
+ */
+export class WorkerUnavailableError extends LoadBalancerError {
+  override name = 'WorkerUnavailableError';
+}
+
+/**
+ * Thrown by a worker's `execute` to say "I am overloaded, ask again later" (an HTTP 429). The
+ * balancer requeues the task at once with its original priority and enqueue time, without
+ * counting a failure or an attempt, and marks the worker `overloaded` (reason `'retry-after'`)
+ * until `retryAfterMs` has passed (default: the balancer's `overloadCooldownMs`). `httpWorker`
+ * throws it for HTTP 429, reading `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * async execute(task) {
+ *   const response = await callLlm(task);
+ *   if (response.status === 429) throw new WorkerOverloadedError('rate limited', { retryAfterMs: 2000 });
+ *   return response.body;
+ * }
+ * ```
+ */
+export class WorkerOverloadedError extends LoadBalancerError {
+  override name = 'WorkerOverloadedError';
+  /** How long the worker should get no new tasks, in milliseconds; `undefined` uses `overloadCooldownMs`. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message = 'Worker is overloaded', options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * `httpWorker` got a non-2xx answer that is the task's fault (anything but 429, 502, 503, 504).
+ * A task error: it is retried only if `retryOn` says so.
+ *
+ * @example
+ * ```ts
+ * try { await lb.submit(task); }
+ * catch (error) { if (error instanceof HttpStatusError && error.status === 400) console.error(error.body); }
+ * ```
+ */
+export class HttpStatusError extends LoadBalancerError {
+  override name = 'HttpStatusError';
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The response body as text (possibly empty). */
+  readonly body: string;
+  constructor(url: string, status: number, body: string) {
+    super(`POST ${url} answered HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
