@@ -1,1 +1,74 @@
-export { BatcherError } from './batcher-error.js';
+export type {
+  Batcher,
+  BatcherOptions,
+  CreateJobInput,
+  RateLimitOptions,
+  RunJobOptions,
+} from './batcher.js';
+export { createBatcher, MAX_BATCH_SIZE, MAX_JOB_TASKS } from './batcher.js';
+export {
+  BatcherError,
+  EmptyJobError,
+  InvalidArgumentError,
+  JobNotFoundError,
+  JobStateError,
+  JobTooLargeError,
+  TaskNotFoundError,
+} from './batcher-error.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { HttpLlmClientOptions } from './http-llm-client.js';
+export { httpLlmClient, parseRetryAfter } from './http-llm-client.js';
+export type {
+  JobInfo,
+  JobProgress,
+  JobRecord,
+  JobReport,
+  JobState,
+  TaskAttemptError,
+  TaskErrorCode,
+  TaskResult,
+  TaskState,
+} from './job.js';
+export { FINAL_JOB_STATES } from './job.js';
+export type {
+  ClaimOptions,
+  ItemCounts,
+  ItemSettlement,
+  JobItemRecord,
+  JobStore,
+  ListItemsOptions,
+  NewJob,
+} from './job-store.js';
+export type {
+  LlmBatchResponse,
+  LlmClient,
+  LlmItemResult,
+  LlmRequestContext,
+} from './llm-client.js';
+export type { LlmErrorClassification } from './llm-request-error.js';
+export {
+  classifyLlmError,
+  isRetryableStatus,
+  LlmAbortedError,
+  LlmHttpError,
+  LlmNetworkError,
+  LlmRequestError,
+  LlmResponseError,
+  LlmTimeoutError,
+} from './llm-request-error.js';
+export { memoryJobStore } from './memory-job-store.js';
+export { memoryTaskSource } from './memory-task-source.js';
+export type {
+  MockLlmServer,
+  MockLlmServerOptions,
+  MockLlmServerStats,
+  MockRateLimit,
+} from './mock-llm-server.js';
+export { startMockLlmServer } from './mock-llm-server.js';
+export type { MongoJobStoreOptions } from './mongo-job-store.js';
+export { mongoJobStore } from './mongo-job-store.js';
+export type { MongoTaskSourceOptions } from './mongo-task-source.js';
+export { mongoTaskSource } from './mongo-task-source.js';
+export type { RetryOptions } from './retry-policy.js';
+export type { LlmTask, TaskFilter, TaskSource } from './task.js';
