@@ -1,1 +1,75 @@
-export { TicketingError } from './ticketing-error.js';
+export {
+  AdmissionError,
+  EventExistsError,
+  HoldNotActiveError,
+  InvalidArgumentError,
+  PaymentConflictError,
+  PerUserLimitError,
+  SaleNotStartedError,
+  SeatUnavailableError,
+  SoldOutError,
+  StoreContentionError,
+  TicketingError,
+  UnknownEventError,
+  UnknownHoldError,
+  UnknownOrderError,
+  UnknownSeatError,
+  UnknownTicketError,
+} from './errors.js';
+export type {
+  AllocateResult,
+  AllocationRecord,
+  EventDefinition,
+  EventDocument,
+  HoldState,
+  InventoryContext,
+  InventoryCounts,
+  JournalRecord,
+  RefusalRecord,
+  SaleRecord,
+  SettleResult,
+  WaitlistEntryRecord,
+} from './event-inventory.js';
+export { EventInventory, orderIdFor } from './event-inventory.js';
+export type { InvariantCheck, InvariantInput, InvariantReport } from './invariants.js';
+export { checkInvariants } from './invariants.js';
+export { memoryStore } from './memory-store.js';
+export type {
+  AuditEntry,
+  AuditType,
+  Hold,
+  HoldRecord,
+  HoldStatus,
+  Notice,
+  Order,
+  PaymentRecord,
+  PaymentStatus,
+  RefundReason,
+  Ticket,
+  WaitlistEntryStatus,
+  WaitlistOffer,
+} from './records.js';
+export type {
+  AdmissionVerifier,
+  Availability,
+  Clock,
+  ConfirmPaymentInput,
+  ConfirmResult,
+  CreateEventInput,
+  DeliveryResult,
+  ExpireResult,
+  HoldInput,
+  LatePaymentPolicy,
+  Notifier,
+  OfferMessage,
+  PaymentGateway,
+  ReturnResult,
+  Ticketing,
+  TicketingOptions,
+  WaitlistEntry,
+  WaitlistJoin,
+} from './ticketing.js';
+export { createTicketing } from './ticketing.js';
+export type { TicketingStore } from './ticketing-store.js';
+export type { AdmissionVerification, WaitingRoom, WaitingRoomOptions, WaitingRoomStatus } from './waiting-room.js';
+export { createWaitingRoom } from './waiting-room.js';

@@ -1,0 +1,319 @@
+/**
+ * Base class of every error `@x/ticketing` throws, so callers can tell ticketing failures from
+ * everything else with one `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import { TicketingError } from '@x/ticketing';
+ * try {
+ *   await tix.hold({ eventId: 'gig', userId: 'ada' });
+ * } catch (error) {
+ *   if (error instanceof TicketingError) console.warn(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class TicketingError extends Error {
+  override name = 'TicketingError';
+}
+
+/**
+ * An argument had the wrong type or was out of range. The message names the argument, what was
+ * expected and what came in: ``Expected `quantity` to be an integer from 1 and up, got `0` (number)``.
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'gig', userId: 'ada', quantity: 0 }); // throws InvalidArgumentError
+ * ```
+ */
+export class InvalidArgumentError extends TicketingError {
+  override name = 'InvalidArgumentError';
+  /** The name of the offending argument, e.g. `quantity`. */
+  readonly argument: string;
+  constructor(argument: string, expected: string, value: unknown) {
+    super(`Expected \`${argument}\` to be ${expected}, got ${describe(value)}`);
+    this.argument = argument;
+  }
+}
+
+/**
+ * No event with this id exists.
+ *
+ * @example
+ * ```ts
+ * await tix.availability('nope'); // throws UnknownEventError
+ * ```
+ */
+export class UnknownEventError extends TicketingError {
+  override name = 'UnknownEventError';
+  readonly eventId: string;
+  constructor(eventId: string) {
+    super(`Expected \`eventId\` to name an existing event, got \`${eventId}\``);
+    this.eventId = eventId;
+  }
+}
+
+/**
+ * `createEvent` was called with an id that is already taken.
+ *
+ * @example
+ * ```ts
+ * await tix.createEvent({ id: 'gig', name: 'Gig', capacity: 10 });
+ * await tix.createEvent({ id: 'gig', name: 'Gig', capacity: 10 }); // throws EventExistsError
+ * ```
+ */
+export class EventExistsError extends TicketingError {
+  override name = 'EventExistsError';
+  readonly eventId: string;
+  constructor(eventId: string) {
+    super(`Expected \`id\` to be a new event id, got \`${eventId}\` which already exists`);
+    this.eventId = eventId;
+  }
+}
+
+/**
+ * No hold with this id exists.
+ *
+ * @example
+ * ```ts
+ * await tix.beginPayment('h_missing'); // throws UnknownHoldError
+ * ```
+ */
+export class UnknownHoldError extends TicketingError {
+  override name = 'UnknownHoldError';
+  readonly holdId: string;
+  constructor(holdId: string) {
+    super(`Expected \`holdId\` to name an existing hold, got \`${holdId}\``);
+    this.holdId = holdId;
+  }
+}
+
+/**
+ * No order with this id exists.
+ *
+ * @example
+ * ```ts
+ * await tix.returnTickets({ orderId: 'o_missing' }); // throws UnknownOrderError
+ * ```
+ */
+export class UnknownOrderError extends TicketingError {
+  override name = 'UnknownOrderError';
+  readonly orderId: string;
+  constructor(orderId: string) {
+    super(`Expected \`orderId\` to name an existing order, got \`${orderId}\``);
+    this.orderId = orderId;
+  }
+}
+
+/**
+ * A ticket id passed to `returnTickets` is not part of the order.
+ *
+ * @example
+ * ```ts
+ * await tix.returnTickets({ orderId, ticketIds: ['t_other'] }); // throws UnknownTicketError
+ * ```
+ */
+export class UnknownTicketError extends TicketingError {
+  override name = 'UnknownTicketError';
+  readonly ticketId: string;
+  constructor(orderId: string, ticketId: string) {
+    super(`Expected \`ticketIds\` to list tickets of order \`${orderId}\`, got \`${ticketId}\``);
+    this.ticketId = ticketId;
+  }
+}
+
+/**
+ * A requested seat is not part of the event's seat map.
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'opera', userId: 'ada', seats: ['Z99'] }); // throws UnknownSeatError
+ * ```
+ */
+export class UnknownSeatError extends TicketingError {
+  override name = 'UnknownSeatError';
+  readonly seat: string;
+  constructor(eventId: string, seat: string) {
+    super(`Expected \`seats\` to list seats of event \`${eventId}\`, got \`${seat}\``);
+    this.seat = seat;
+  }
+}
+
+/**
+ * A requested seat is held or sold.
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'opera', userId: 'bob', seats: ['A1'] }); // A1 held by ada: SeatUnavailableError
+ * ```
+ */
+export class SeatUnavailableError extends TicketingError {
+  override name = 'SeatUnavailableError';
+  readonly seats: readonly string[];
+  constructor(eventId: string, seats: readonly string[]) {
+    super(`Expected \`seats\` to be free in event \`${eventId}\`, got taken seat(s) \`${seats.join('`, `')}\``);
+    this.seats = seats;
+  }
+}
+
+/**
+ * Nothing (or not enough) is available for a public hold. `availability` tells why:
+ * `all_held` means units are held, offered to the waitlist or reserved for it and may free up
+ * (suggest `joinWaitlist`); `sold_out` means everything is sold.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await tix.hold({ eventId: 'gig', userId: 'ada' });
+ * } catch (error) {
+ *   if (error instanceof SoldOutError && error.availability === 'all_held') {
+ *     await tix.joinWaitlist({ eventId: 'gig', userId: 'ada', quantity: 1 });
+ *   }
+ * }
+ * ```
+ */
+export class SoldOutError extends TicketingError {
+  override name = 'SoldOutError';
+  readonly eventId: string;
+  /** `all_held`: may free up, the waitlist is the way in; `sold_out`: everything is sold. */
+  readonly availability: 'all_held' | 'sold_out';
+  /** Units a public hold could take right now (fewer than requested). */
+  readonly available: number;
+  constructor(eventId: string, availability: 'all_held' | 'sold_out', requested: number, available: number) {
+    super(
+      availability === 'sold_out'
+        ? `Event \`${eventId}\` is sold out (requested ${requested})`
+        : `Event \`${eventId}\` has ${available} unit(s) available for ${requested} requested: the rest is held or reserved for the waitlist and may free up (all_held)`,
+    );
+    this.eventId = eventId;
+    this.availability = availability;
+    this.available = available;
+  }
+}
+
+/**
+ * The hold would take the user's live holds plus purchases for the event above `perUserLimit`.
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'gig', userId: 'ada', quantity: 5 }); // perUserLimit 4: PerUserLimitError
+ * ```
+ */
+export class PerUserLimitError extends TicketingError {
+  override name = 'PerUserLimitError';
+  readonly userId: string;
+  readonly limit: number;
+  constructor(eventId: string, userId: string, limit: number, current: number, requested: number) {
+    super(
+      `Expected user \`${userId}\` to stay within the per-user limit of ${limit} for event \`${eventId}\`, got ${current} held or bought + ${requested} requested`,
+    );
+    this.userId = userId;
+    this.limit = limit;
+  }
+}
+
+/**
+ * The operation needs a live hold, but the hold expired, was released or was already paid.
+ *
+ * @example
+ * ```ts
+ * await tix.releaseHold(hold.id);
+ * await tix.beginPayment(hold.id); // throws HoldNotActiveError
+ * ```
+ */
+export class HoldNotActiveError extends TicketingError {
+  override name = 'HoldNotActiveError';
+  readonly holdId: string;
+  readonly status: string;
+  constructor(holdId: string, status: string) {
+    super(`Expected hold \`${holdId}\` to be active or in payment, got status \`${status}\``);
+    this.holdId = holdId;
+    this.status = status;
+  }
+}
+
+/**
+ * A `paymentId` was already recorded for a different hold or amount. A payment id identifies
+ * one payment for one hold.
+ *
+ * @example
+ * ```ts
+ * await tix.confirmPayment({ holdId: a.id, paymentId: 'pay_1', amount: 50 });
+ * await tix.confirmPayment({ holdId: b.id, paymentId: 'pay_1', amount: 50 }); // PaymentConflictError
+ * ```
+ */
+export class PaymentConflictError extends TicketingError {
+  override name = 'PaymentConflictError';
+  readonly paymentId: string;
+  constructor(paymentId: string, detail: string) {
+    super(
+      `Expected payment \`${paymentId}\` to be confirmed for the hold and amount it was first recorded with, ${detail}`,
+    );
+    this.paymentId = paymentId;
+  }
+}
+
+/**
+ * The event's sale has not started (`saleStartsAt` is in the future).
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'later', userId: 'ada' }); // throws SaleNotStartedError
+ * ```
+ */
+export class SaleNotStartedError extends TicketingError {
+  override name = 'SaleNotStartedError';
+  readonly saleStartsAt: number;
+  constructor(eventId: string, saleStartsAt: number, now: number) {
+    super(
+      `Expected the sale of event \`${eventId}\` to have started, it starts at ${new Date(saleStartsAt).toISOString()} (${saleStartsAt - now} ms from now)`,
+    );
+    this.saleStartsAt = saleStartsAt;
+  }
+}
+
+/**
+ * The event requires a waiting-room admission token and none, a forged one, an expired one or one
+ * issued to another user was given. `reason` says which.
+ *
+ * @example
+ * ```ts
+ * await tix.hold({ eventId: 'flash', userId: 'ada' }); // requireAdmission: AdmissionError (missing)
+ * ```
+ */
+export class AdmissionError extends TicketingError {
+  override name = 'AdmissionError';
+  readonly reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'wrong_user' | 'no_waiting_room';
+  constructor(reason: AdmissionError['reason'], detail: string) {
+    super(`Expected a valid admission token, got ${detail} (${reason})`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A store could not apply an atomic update because other writers kept changing the same document
+ * (optimistic concurrency retries exhausted). Nothing was changed; the call can be retried.
+ *
+ * @example
+ * ```ts
+ * // thrown by mongoStore under extreme contention; safe to retry the same call
+ * ```
+ */
+export class StoreContentionError extends TicketingError {
+  override name = 'StoreContentionError';
+  constructor(documentId: string, attempts: number) {
+    super(
+      `Expected to update document \`${documentId}\` atomically, got a conflicting write on each of ${attempts} attempts`,
+    );
+  }
+}
+
+/** Formats a value for an error message: `` `0` (number)``. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `\`${JSON.stringify(value).slice(1, -1)}\` (string)`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return '`null`';
+  if (value === undefined) return '`undefined`';
+  if (typeof value === 'object') return 'an object';
+  return `\`${String(value)}\` (${typeof value})`;
+}

@@ -1,0 +1,79 @@
+import type { EventDocument, EventInventory } from './event-inventory.js';
+import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
+
+/**
+ * Where `@x/ticketing` keeps its state. Every method is atomic on one record (one document); no
+ * method needs a multi-document transaction. Implementations: {@link memoryStore} (default) and
+ * {@link mongoStore}; both pass the same contract suite.
+ *
+ * The invariants that need atomicity (no oversell, no seat twice, per-user limits, waitlist
+ * priority, one decision per paid hold) all live in the per-event inventory document, changed
+ * only through {@link TicketingStore.updateEvent}.
+ *
+ * @example
+ * ```ts
+ * import { createTicketing, memoryStore } from '@x/ticketing';
+ * const store = memoryStore();
+ * const tix = createTicketing({ store });
+ * ```
+ */
+export interface TicketingStore {
+  /** Inserts a new event document; `false` when the id exists (nothing changed). */
+  insertEvent(doc: EventDocument): Promise<boolean>;
+  /**
+   * Runs `read` against the current inventory of an event and returns its result (`undefined`
+   * when the event does not exist). `read` must not mutate.
+   */
+  readEvent<R>(eventId: string, read: (inventory: EventInventory) => R): Promise<R | undefined>;
+  /**
+   * Applies `apply` to the inventory atomically: either all of its changes are stored or none,
+   * and no other update interleaves. `apply` may run more than once (compare-and-swap retries),
+   * each time on fresh state, and only the last run's result is returned. Journal records the
+   * run produced are moved to the audit log and outbox. `undefined` when the event does not exist.
+   */
+  updateEvent<R>(eventId: string, apply: (inventory: EventInventory) => R): Promise<R | undefined>;
+  /** The stored event document (a copy), for inspection. */
+  getEventDocument(eventId: string): Promise<EventDocument | undefined>;
+  /** Every event id. */
+  listEventIds(): Promise<string[]>;
+
+  /**
+   * Inserts a hold record unless one exists with the same `id`, or the same
+   * `(eventId, userId, idempotencyKey)` when the key is set; returns the stored record either way.
+   */
+  insertHold(hold: HoldRecord): Promise<HoldRecord>;
+  getHold(holdId: string): Promise<HoldRecord | undefined>;
+  /** Sets fields of a hold record (no-op when missing). */
+  updateHold(holdId: string, patch: Partial<Pick<HoldRecord, 'status' | 'expiresAt'>>): Promise<void>;
+
+  /** Inserts a payment record unless `paymentId` exists; returns the stored record either way. */
+  insertPayment(payment: PaymentRecord): Promise<PaymentRecord>;
+  getPayment(paymentId: string): Promise<PaymentRecord | undefined>;
+  /**
+   * Conditionally changes a payment record: applied only if its status is one of `from`.
+   * Returns whether it was applied.
+   */
+  transitionPayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    patch: Partial<Pick<PaymentRecord, 'status' | 'orderId' | 'refundReason' | 'updatedAt'>>,
+  ): Promise<boolean>;
+  listPayments(eventId: string): Promise<PaymentRecord[]>;
+
+  /** Inserts an order unless its id exists; returns the stored order either way. */
+  insertOrder(order: Order): Promise<Order>;
+  getOrder(orderId: string): Promise<Order | undefined>;
+  /** Marks tickets of an order `returned` (idempotent); returns the updated order. */
+  markTicketsReturned(orderId: string, ticketIds: readonly string[]): Promise<Order | undefined>;
+  listOrders(eventId: string): Promise<Order[]>;
+
+  /** Notices not yet delivered, oldest first, at most `limit`. */
+  pendingNotices(limit: number): Promise<Notice[]>;
+  /** Marks a notice delivered (idempotent). */
+  markNoticeDelivered(noticeId: string, at: number): Promise<void>;
+
+  /** Appends an audit entry (idempotent on `entry.id`). */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** The audit log of an event, in the order written. */
+  listAudit(eventId: string): Promise<AuditEntry[]>;
+}
