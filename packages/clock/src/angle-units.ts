@@ -26,6 +26,21 @@ export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_MINUTE = 60_000;
 export const MS_PER_SECOND = 1000;
 
+const INVERSE_FULL_TURN = 1 / FULL_TURN;
+
+/**
+ * `units mod FULL_TURN` for a non-negative integer below 2^35, without the slow floating-point
+ * `%`. The quotient `units × (1/FULL_TURN)` is within 2e-13 of the exact one, while a non-integer
+ * exact quotient is at least 1/FULL_TURN ≈ 2.3e-8 from an integer, so `Math.floor` is exact except
+ * when the exact quotient is an integer n and the product lands just below it: then the
+ * remainder comes out as FULL_TURN and is corrected.
+ */
+export function reduceTurn(units: number): number {
+  const remainder = units - FULL_TURN * Math.floor(units * INVERSE_FULL_TURN);
+  // invariant: 0 <= result < FULL_TURN
+  return remainder >= FULL_TURN ? remainder - FULL_TURN : remainder;
+}
+
 function gcd(a: number, b: number): number {
   while (b !== 0) {
     const r = a % b;

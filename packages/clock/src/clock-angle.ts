@@ -1,5 +1,5 @@
-import { FULL_TURN, HALF_TURN, UNITS_PER_DEGREE, unitsToFraction } from './angle-units.js';
-import { type TimeInput, toHalfDayMilliseconds } from './clock-time.js';
+import { FULL_TURN, HALF_TURN, reduceTurn, UNITS_PER_DEGREE, unitsToFraction } from './angle-units.js';
+import { type ClockTime, hasValidFields, type TimeInput, toHalfDayMilliseconds } from './clock-time.js';
 import { checkOptionsObject, HAND_SPEED, type Hand, resolveHands, resolveReflex } from './hands.js';
 
 /**
@@ -66,22 +66,22 @@ export interface HandPositions {
   readonly second: number;
 }
 
-/** The angle, in units of 1/120000°, that `options` asks for at `ms` after 12:00. */
+const HOUR_MINUTE_SPEED_GAP = HAND_SPEED.minute - HAND_SPEED.hour;
+
+/** The angle, in units of 1/120000°, that `options` asks for at `time`. */
 function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined): number {
   const ms = toHalfDayMilliseconds(time);
-  let speedA = 1; // hour
-  let speedB = 12; // minute
+  let speedGap = HOUR_MINUTE_SPEED_GAP;
   let reflex = false;
   if (options !== undefined) {
     checkOptionsObject(options);
     const [a, b] = resolveHands(options.hands);
-    speedA = HAND_SPEED[a];
-    speedB = HAND_SPEED[b];
+    speedGap = Math.abs(HAND_SPEED[a] - HAND_SPEED[b]);
     reflex = resolveReflex(options.reflex);
   }
   // Positions are (speed × ms) mod FULL_TURN, so the gap between two hands is
-  // (|speedA − speedB| × ms) mod FULL_TURN, an exact integer below 2^53.
-  const gap = (Math.abs(speedA - speedB) * ms) % FULL_TURN;
+  // (|speedA − speedB| × ms) mod FULL_TURN, an exact integer (below 720 × 43 200 000 < 2^35).
+  const gap = reduceTurn(speedGap * ms);
   // invariant: smaller is in [0, HALF_TURN], reflex in [HALF_TURN, FULL_TURN]
   const smaller = gap > HALF_TURN ? FULL_TURN - gap : gap;
   return reflex ? FULL_TURN - smaller : smaller;
@@ -121,6 +121,18 @@ function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined): nu
  * ```
  */
 export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number {
+  if (options === undefined && typeof time === 'object' && time !== null) {
+    // The common case, a valid ClockTime and the default hands, without any reduction mod 360°:
+    // hour − minute = (3 600 000 h + 60 000 m + 1000 s + ms) − (720 000 m + 12 000 s + 12 ms) units.
+    const { hours, minutes, seconds, milliseconds } = time as ClockTime;
+    if (hasValidFields(hours, minutes, seconds, milliseconds)) {
+      const signed =
+        (hours >= 12 ? hours - 12 : hours) * 3_600_000 - minutes * 660_000 - seconds * 11_000 - milliseconds * 11;
+      // invariant: |signed| < FULL_TURN, as both positions are in [0, FULL_TURN)
+      const gap = signed < 0 ? -signed : signed;
+      return (gap > HALF_TURN ? FULL_TURN - gap : gap) / UNITS_PER_DEGREE;
+    }
+  }
   return angleUnits(time, options) / UNITS_PER_DEGREE;
 }
 
@@ -159,8 +171,8 @@ export function clockAngleFraction(time: TimeInput, options?: ClockAngleOptions)
 export function handPositions(time: TimeInput): HandPositions {
   const ms = toHalfDayMilliseconds(time);
   return {
-    hour: ((HAND_SPEED.hour * ms) % FULL_TURN) / UNITS_PER_DEGREE,
-    minute: ((HAND_SPEED.minute * ms) % FULL_TURN) / UNITS_PER_DEGREE,
-    second: ((HAND_SPEED.second * ms) % FULL_TURN) / UNITS_PER_DEGREE,
+    hour: reduceTurn(HAND_SPEED.hour * ms) / UNITS_PER_DEGREE,
+    minute: reduceTurn(HAND_SPEED.minute * ms) / UNITS_PER_DEGREE,
+    second: reduceTurn(HAND_SPEED.second * ms) / UNITS_PER_DEGREE,
   };
 }

@@ -1,6 +1,6 @@
 import { MS_PER_HALF_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './angle-units.js';
 import { ClockTimeError, describeValue } from './clock-error.js';
-import { parseTime } from './parse-time.js';
+import { parseTime, simpleTimeMilliseconds } from './parse-time.js';
 
 /**
  * A wall-clock time of day, as {@link parseTime} returns it and as every function accepts it.
@@ -75,12 +75,57 @@ export function toClockTime(time: unknown): ClockTime {
 /** Milliseconds since the last 12:00 (0 to 43 199 999) of a validated {@link ClockTime}. */
 export function halfDayMilliseconds(time: ClockTime): number {
   return (
-    (time.hours % 12) * MS_PER_HOUR + time.minutes * MS_PER_MINUTE + time.seconds * MS_PER_SECOND + time.milliseconds
+    (time.hours >= 12 ? time.hours - 12 : time.hours) * MS_PER_HOUR +
+    time.minutes * MS_PER_MINUTE +
+    time.seconds * MS_PER_SECOND +
+    time.milliseconds
   );
 }
 
-/** Validates any {@link TimeInput} and returns milliseconds since the last 12:00. */
+/**
+ * Whether the four fields are integers in range: hours 0–23, minutes and seconds 0–59,
+ * milliseconds 0–999. `(v & mask) === v` holds only for an integer number from 0 to `mask`
+ * (a string, fraction, negative, NaN or out-of-range value changes under `&`), and is cheap.
+ */
+export function hasValidFields(hours: unknown, minutes: unknown, seconds: unknown, milliseconds: unknown): boolean {
+  return (
+    ((hours as number) & 31) === hours &&
+    (hours as number) <= 23 &&
+    ((minutes as number) & 63) === minutes &&
+    (minutes as number) <= 59 &&
+    ((seconds as number) & 63) === seconds &&
+    (seconds as number) <= 59 &&
+    ((milliseconds as number) & 1023) === milliseconds &&
+    (milliseconds as number) <= 999
+  );
+}
+
+/**
+ * Validates any {@link TimeInput} and returns milliseconds since the last 12:00. This is the hot
+ * path of the angle functions: valid `ClockTime` objects and plain `H:MM[:SS[.f]]` strings are
+ * handled without allocating; everything else (and every error) goes through {@link toClockTime}.
+ */
 export function toHalfDayMilliseconds(time: unknown): number {
+  if (typeof time === 'object' && time !== null) {
+    // A Date has no `hours` field, so it fails this check and takes the general path below.
+    const { hours, minutes, seconds, milliseconds } = time as ClockTime;
+    if (hasValidFields(hours, minutes, seconds, milliseconds)) {
+      return (
+        (hours >= 12 ? hours - 12 : hours) * MS_PER_HOUR +
+        minutes * MS_PER_MINUTE +
+        seconds * MS_PER_SECOND +
+        milliseconds
+      );
+    }
+  } else if (typeof time === 'string') {
+    const ms = simpleTimeMilliseconds(time);
+    if (ms >= 0) return ms;
+  }
+  return generalHalfDayMilliseconds(time);
+}
+
+/** Everything the fast path leaves: Dates, AM/PM and padded strings, and every invalid input. */
+function generalHalfDayMilliseconds(time: unknown): number {
   return halfDayMilliseconds(toClockTime(time));
 }
 

@@ -7,6 +7,7 @@ import {
   explainClockAngle,
   type Hand,
   handPositions,
+  parseTime,
 } from '../src/index.js';
 import { ALL_PAIRS, exactAngle, exactHandDegrees, isCorrectlyRounded, Rational } from './exact-oracle.js';
 
@@ -95,6 +96,52 @@ describe('clockAngle against an independent BigInt oracle', () => {
         expect(text.split('\n').at(-1)).toBe(`Angle: ${clockAngle(time, { hands: pair, reflex })}°`);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the allocation-free fast paths agree with the general path', () => {
+  const outcome = (call: () => unknown): unknown => {
+    try {
+      return call();
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+
+  it('strings: clockAngle(s) is clockAngle(parseTime(s)), or the same error', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.stringMatching(/^\s?\d{1,3}:\d{1,3}(:\d{1,3}(\.\d{0,4})?)?\s?([AaPp][Mm])?$/)),
+        (text) => {
+          expect(outcome(() => clockAngle(text))).toEqual(outcome(() => clockAngle(parseTime(text))));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('objects: clockAngle accepts exactly what explainClockAngle accepts, with the same errors', () => {
+    const field = fc.oneof(
+      fc.integer({ min: -2, max: 1001 }),
+      fc.double(),
+      fc.constantFrom('3', null, undefined, true, -0, 2 ** 32 + 3, 2 ** 31 + 1),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(clockTime, fc.record({ hours: field, minutes: field, seconds: field, milliseconds: field })),
+        (time) => {
+          const angle = outcome(() => clockAngle(time as never));
+          const explained = outcome(() => explainClockAngle(time as never));
+          if (typeof explained === 'string' && explained.startsWith('Time ')) {
+            expect(explained.split('\n').at(-1)).toBe(`Angle: ${angle}°`);
+          } else {
+            expect(angle).toBe(explained);
+          }
+          expect(outcome(() => clockAngle(time as never, {}))).toEqual(angle);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
