@@ -10,14 +10,7 @@ import {
   startMockLlmServer,
 } from '../src/index.js';
 import { countingStore, makeTasks } from './counting-store.js';
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { until } from './until.js';
 
 describe('a runner that dies mid-job', () => {
   let server: MockLlmServer;
