@@ -1,0 +1,171 @@
+/**
+ * Build time, 10^6 random `lca` queries and memory per node, for a random recursive tree and a
+ * chain of n = 10^6 nodes, side by side with naive parent/depth climbing, binary lifting, and the
+ * floor: walking the input once and doing nothing else.
+ */
+import { buildLcaIndex, type LcaIndex } from '../src/index.js';
+import { BinaryLifting, NaiveClimbing } from './baseline-lca.js';
+
+interface Shape {
+  readonly name: string;
+  readonly children: number[][];
+}
+
+/** Deterministic PRNG (mulberry32), so every run benchmarks the same trees and queries. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomRecursiveTree(n: number, next: () => number): number[][] {
+  const children: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 1; i < n; i++) (children[Math.floor(next() * i)] as number[]).push(i);
+  return children;
+}
+
+function chain(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : []));
+}
+
+function walkDense(children: ArrayLike<ArrayLike<number>>): number {
+  let sum = 0;
+  for (let i = 0; i < children.length; i++) {
+    const kids = children[i] as ArrayLike<number>;
+    for (let j = 0; j < kids.length; j++) sum += kids[j] as number;
+  }
+  return sum;
+}
+
+function walkMap(children: ReadonlyMap<number, readonly number[]>): number {
+  let sum = 0;
+  for (const [node, kids] of children) {
+    sum += node;
+    for (let j = 0; j < kids.length; j++) sum += kids[j] as number;
+  }
+  return sum;
+}
+
+let sink = 0;
+
+/** Median wall time in ms of `runs` calls. */
+function time(runs: number, work: () => unknown): number {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    const result = work();
+    times.push(performance.now() - start);
+    sink += typeof result === 'number' ? result : 1;
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+function memoryNow(): number {
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+/** Bytes retained per node by what `build` returns (heap + typed-array buffers). */
+function bytesPerNode(n: number, build: () => unknown): number {
+  const before = memoryNow();
+  const kept = build();
+  const after = memoryNow();
+  sink += kept === undefined ? 0 : 1;
+  return (after - before) / n;
+}
+
+function queryTime(count: number, a: Int32Array, b: Int32Array, lca: (x: number, y: number) => number): number {
+  const start = performance.now();
+  let sum = 0;
+  for (let q = 0; q < count; q++) sum += lca(a[q] as number, b[q] as number);
+  sink += sum;
+  return performance.now() - start;
+}
+
+function fixed(value: number, digits = 1): string {
+  return value.toFixed(digits).padStart(10);
+}
+
+export async function main({ quick }: { quick: boolean }): Promise<void> {
+  const n = quick ? 20_000 : 1_000_000;
+  const queries = quick ? 20_000 : 1_000_000;
+  const runs = quick ? 1 : 3;
+  const next = random(42);
+  const shapes: Shape[] = [
+    { name: 'random recursive tree', children: randomRecursiveTree(n, next) },
+    { name: 'chain', children: chain(n) },
+  ];
+  const qa = new Int32Array(queries);
+  const qb = new Int32Array(queries);
+  for (let q = 0; q < queries; q++) {
+    qa[q] = Math.floor(next() * n);
+    qb[q] = Math.floor(next() * n);
+  }
+  console.log(
+    `n = ${n}, ${queries} random lca queries, build = median of ${runs}; node ${process.version}, ` +
+      `${(await import('node:os')).cpus().length} cores`,
+  );
+  for (const shape of shapes) {
+    const children = shape.children;
+    const map = new Map(children.map((kids, i) => [i, kids] as const));
+    const floor = time(runs, () => walkDense(children));
+    const floorMap = time(runs, () => walkMap(map));
+    const ours = time(runs, () => buildLcaIndex(children));
+    const oursMap = time(runs, () => buildLcaIndex(map));
+    const naive = time(runs, () => new NaiveClimbing(children));
+    const lifting = time(runs, () => new BinaryLifting(children));
+
+    const index: LcaIndex<number> = buildLcaIndex(children);
+    const indexMap = buildLcaIndex(map);
+    const naiveIndex = new NaiveClimbing(children);
+    const liftingIndex = new BinaryLifting(children);
+    const oursQueries = queryTime(queries, qa, qb, (x, y) => index.lca(x, y));
+    const oursMapQueries = queryTime(queries, qa, qb, (x, y) => indexMap.lca(x, y));
+    // naive climbing on a chain is O(n) a query: time a slice and scale it up
+    const naiveCount = shape.name === 'chain' ? Math.min(queries, 1000) : queries;
+    const naiveQueries = (queryTime(naiveCount, qa, qb, (x, y) => naiveIndex.lca(x, y)) * queries) / naiveCount;
+    const liftingQueries = queryTime(queries, qa, qb, (x, y) => liftingIndex.lca(x, y));
+
+    const oursBytes = bytesPerNode(n, () => buildLcaIndex(children));
+    const oursMapBytes = bytesPerNode(n, () => buildLcaIndex(map));
+    const naiveBytes = bytesPerNode(n, () => new NaiveClimbing(children));
+    const liftingBytes = bytesPerNode(n, () => new BinaryLifting(children));
+
+    console.log(`\n## ${shape.name}, n = ${n}\n`);
+    console.log('| method                        |   build ms |    × floor | lca ms (all) |  bytes/node |');
+    console.log('|-------------------------------|-----------:|-----------:|-------------:|------------:|');
+    const row = (name: string, build: number, base: number, query: number | undefined, bytes: number | undefined) =>
+      console.log(
+        `| ${name.padEnd(29)} | ${fixed(build)} | ${fixed(build / base, 2)} | ${
+          query === undefined ? '         -  ' : `${fixed(query)}  `
+        } | ${bytes === undefined ? '          -' : fixed(bytes, 1).padStart(11)} |`,
+      );
+    row('walk dense input (floor)', floor, floor, undefined, undefined);
+    row('@x/tree-lca, dense arrays', ours, floor, oursQueries, oursBytes);
+    row('naive climbing', naive, floor, naiveQueries, naiveBytes);
+    row('binary lifting', lifting, floor, liftingQueries, liftingBytes);
+    row('walk Map input (floor)', floorMap, floorMap, undefined, undefined);
+    row('@x/tree-lca, Map', oursMap, floorMap, oursMapQueries, oursMapBytes);
+    if (naiveCount < queries) console.log(`\nnaive climbing query time scaled up from ${naiveCount} queries.`);
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(
+      `\ntargets (dense): build ${(ours / floor).toFixed(2)}× floor (≤ 4: ${verdict(ours <= 4 * floor)}), ` +
+        `${queries} queries ${oursQueries.toFixed(0)} ms (< 500 at 10^6: ${verdict(oursQueries < 500)}), ` +
+        `${oursBytes.toFixed(1)} bytes/node (< 100: ${verdict(oursBytes < 100)})`,
+    );
+    console.log(
+      `vs peers: queries ${(naiveQueries / oursQueries).toFixed(1)}× faster than naive climbing, ` +
+        `${(liftingQueries / oursQueries).toFixed(1)}× faster than binary lifting; ` +
+        `memory ${(liftingBytes / oursBytes).toFixed(1)}× less than binary lifting`,
+    );
+  }
+  if (sink === Number.MIN_VALUE) console.log(sink);
+}

@@ -1,0 +1,415 @@
+import {
+  DuplicateChildError,
+  EmptyTreeError,
+  InvalidArgumentError,
+  MultipleParentsError,
+  MultipleRootsError,
+  TreeCycleError,
+} from './errors.js';
+
+/** Largest dense node id: slots must fit an `Int32Array` index and `id + 1` must stay an int32. */
+const MAX_DENSE_ID = 2 ** 31 - 2;
+
+/** Marks a slot that is not (yet) a node of the tree in {@link ParentTable.parent}. */
+export const ABSENT = -2;
+/** The root's parent in {@link ParentTable.parent}. */
+export const NO_PARENT = -1;
+
+/**
+ * A validated tree as flat integer arrays. Nodes live in "slots": for dense input the slot is the
+ * node id itself, for every other form the slot is the order of first sight and `ids`/`slotOf`
+ * translate.
+ *
+ * invariant: the slots with `parent[s] !== ABSENT` form one tree of `nodes` nodes rooted at `root`
+ * (`parent[root] === NO_PARENT`): every other node's parent is a node, and there are no cycles.
+ * `topo` lists those slots parents-first (breadth-first); `undefined` means ascending slot order
+ * already is parents-first (every child's slot exceeds its parent's, so `root` is slot 0).
+ */
+export interface ParentTable<Id> {
+  /** Slot → parent slot, `NO_PARENT` for the root, `ABSENT` for slots that are not nodes. */
+  readonly parent: Int32Array;
+  /** Number of slots in use (`parent` may be longer). */
+  readonly slots: number;
+  /** The root's slot. */
+  readonly root: number;
+  /** Number of nodes in the tree. */
+  readonly nodes: number;
+  /** The tree's slots, each parent before its children; `undefined`: ascending slot order is. */
+  readonly topo: Int32Array | undefined;
+  /** Slot → node id, for every form but dense (where slot and id coincide). */
+  readonly ids: Id[] | undefined;
+  /** Node id → slot, for every form but dense. */
+  readonly slotOf: Map<Id, number> | undefined;
+}
+
+interface KidsSource<Id> {
+  /** The children of `node` (a node, in the input), `undefined` for none. */
+  kidsOf(node: Id): unknown;
+  /** How to name `node`'s children in messages, e.g. ``children.get(`a`)``. */
+  describe(node: Id): string;
+  /** Record inputs: every child must be a string. */
+  readonly stringIds: boolean;
+}
+
+/**
+ * Reads any supported `children` input into a validated {@link ParentTable}: one pass over the
+ * input, then typed-array work only. Throws the first structural problem met.
+ */
+export function readTree<Id>(children: unknown, root: Id | undefined): ParentTable<Id> {
+  if (typeof children === 'function') {
+    if (root === undefined) {
+      throw new InvalidArgumentError(
+        'options.root',
+        'given when `children` is a function (a function cannot list its nodes)',
+        root,
+      );
+    }
+    const lookup = children as (node: Id) => unknown;
+    return readKeyedFromRoot<Id>(
+      { kidsOf: (node) => lookup(node), describe: (node) => `children(${short(node)})`, stringIds: false },
+      root,
+    );
+  }
+  if (isMapLike(children)) {
+    const map = children as ReadonlyMap<Id, unknown>;
+    const source: KidsSource<Id> = {
+      kidsOf: (node) => map.get(node),
+      describe: (node) => `children.get(${short(node)})`,
+      stringIds: false,
+    };
+    return root === undefined ? readKeyedAll(map, source) : readKeyedFromRoot(source, root);
+  }
+  if (typeof children === 'object' && children !== null) {
+    const length = (children as { length?: unknown }).length;
+    if (typeof length === 'number') {
+      const dense = children as ArrayLike<unknown>;
+      if (root === undefined) return readDenseAll(dense) as ParentTable<Id>;
+      if (!isDenseId(root)) {
+        throw new InvalidArgumentError('options.root', `an integer from 0 to ${MAX_DENSE_ID} for dense input`, root);
+      }
+      return readDenseFromRoot(dense, root) as ParentTable<Id>;
+    }
+    const record = children as Readonly<Record<string, unknown>>;
+    if (root !== undefined && typeof root !== 'string') {
+      throw new InvalidArgumentError('options.root', 'a string for a plain-object input', root);
+    }
+    const source: KidsSource<string> = {
+      kidsOf: (node) => (Object.hasOwn(record, node) ? record[node] : undefined),
+      describe: (node) => `children[${short(node)}]`,
+      stringIds: true,
+    };
+    const table =
+      root === undefined ? readKeyedAll(recordEntries(record), source) : readKeyedFromRoot(source, root as string);
+    return table as unknown as ParentTable<Id>;
+  }
+  throw new InvalidArgumentError(
+    'children',
+    'a Map, a plain object, a function, or an array of children arrays',
+    children,
+  );
+}
+
+function isMapLike(value: unknown): boolean {
+  if (value instanceof Map) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<ReadonlyMap<unknown, unknown>>;
+  return (
+    typeof candidate.get === 'function' &&
+    typeof candidate.has === 'function' &&
+    typeof candidate.entries === 'function' &&
+    typeof candidate.size === 'number'
+  );
+}
+
+function* recordEntries(record: Readonly<Record<string, unknown>>): Iterable<[string, unknown]> {
+  for (const key of Object.keys(record)) yield [key, record[key]];
+}
+
+function isDenseId(value: unknown): value is number {
+  return typeof value === 'number' && value >>> 0 === value && value <= MAX_DENSE_ID;
+}
+
+function short(node: unknown): string {
+  const text = typeof node === 'string' ? JSON.stringify(node) : String(node);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+function checkKids(kids: unknown, describe: () => string): Iterable<unknown> {
+  if (
+    typeof kids !== 'object' ||
+    kids === null ||
+    typeof (kids as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new InvalidArgumentError(describe(), 'an iterable of child nodes (or undefined for none)', kids);
+  }
+  return kids as Iterable<unknown>;
+}
+
+function growInt32(array: Int32Array, minLength: number, fill: number): Int32Array {
+  const grown = new Int32Array(Math.max(minLength, array.length * 2, 16));
+  grown.set(array);
+  if (fill !== 0) grown.fill(fill, array.length);
+  return grown;
+}
+
+/**
+ * The error for `child` met again while listing the children of `node`: the same list twice
+ * (duplicate), an ancestor of `node` (cycle), or a node that already has another parent.
+ */
+function structureError<Id>(parent: ArrayLike<number>, child: number, node: number, idOf: (slot: number) => Id): Error {
+  if (parent[child] === node) return new DuplicateChildError(idOf(node), idOf(child));
+  const upward: number[] = [];
+  for (let x = node; x >= 0; x = parent[x] as number) {
+    upward.push(x);
+    if (x === child) return new TreeCycleError(upward.reverse().map(idOf));
+  }
+  return new MultipleParentsError(idOf(child), idOf(parent[child] as number), idOf(node));
+}
+
+/** Follows parents from `start` (which is not reachable from the root) until they loop. */
+function cycleFrom<Id>(parent: Int32Array, slots: number, start: number, idOf: (slot: number) => Id): Error {
+  const seen = new Uint8Array(slots);
+  const upward: number[] = [];
+  let x = start;
+  while (seen[x] === 0) {
+    seen[x] = 1;
+    upward.push(x);
+    x = parent[x] as number;
+  }
+  const loop = upward.slice(upward.indexOf(x));
+  return new TreeCycleError(loop.reverse().map(idOf));
+}
+
+/**
+ * Breadth-first order from `root` over the child lists implied by `parent` (built as a compressed
+ * sparse row). Breadth-first rather than depth-first on purpose: the next node comes from a queue
+ * filled long before, so the random reads of consecutive steps do not wait on each other.
+ * Returns fewer than `nodes` slots when some nodes are not reachable from the root, which (each
+ * node having one parent) means they sit on cycles.
+ */
+function breadthFirstFromParents(parent: Int32Array, slots: number, root: number, nodes: number): Int32Array {
+  // end[p] becomes the end of p's range in `kids`; p's range starts at end[p - 1] (0 for p = 0).
+  const end = new Int32Array(slots + 1);
+  for (let s = 0; s < slots; s++) {
+    const p = parent[s] as number;
+    if (p >= 0) end[p + 1] = (end[p + 1] as number) + 1;
+  }
+  for (let s = 1; s <= slots; s++) end[s] = (end[s] as number) + (end[s - 1] as number);
+  const kids = new Int32Array(end[slots] as number);
+  for (let s = 0; s < slots; s++) {
+    const p = parent[s] as number;
+    if (p >= 0) {
+      const at = end[p] as number;
+      kids[at] = s;
+      end[p] = at + 1;
+    }
+  }
+  const queue = new Int32Array(nodes);
+  queue[0] = root;
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head] as number;
+    const stop = end[u] as number;
+    for (let i = u === 0 ? 0 : (end[u - 1] as number); i < stop && tail < nodes; i++) queue[tail++] = kids[i] as number;
+  }
+  return tail === nodes ? queue : queue.subarray(0, tail);
+}
+
+function denseId(slot: number): number {
+  return slot;
+}
+
+function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
+  const length = children.length;
+  if (!(length >>> 0 === length && length <= MAX_DENSE_ID + 1)) {
+    throw new InvalidArgumentError('children.length', 'a valid array length', length);
+  }
+  if (length === 0) throw new EmptyTreeError();
+  let parent: Int32Array = new Int32Array(length).fill(ABSENT);
+  let slots = length;
+  let edges = 0;
+  // stays true while every child id exceeds its parent's: then ascending ids are parents-first
+  let ascending = true;
+  for (let i = 0; i < length; i++) {
+    const kids = children[i] as ArrayLike<unknown> | undefined | null;
+    if (kids === undefined || kids === null) continue;
+    const count = kids.length;
+    if (typeof count !== 'number') {
+      throw new InvalidArgumentError(`children[${i}]`, 'an array of child ids (or undefined for none)', kids);
+    }
+    for (let j = 0; j < count; j++) {
+      const c = kids[j] as number;
+      if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
+        throw new InvalidArgumentError(`children[${i}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
+      }
+      if (c >= slots) {
+        if (c >= parent.length) parent = growInt32(parent, c + 1, ABSENT);
+        slots = c + 1;
+      }
+      const p = parent[c] as number;
+      if (p !== ABSENT) {
+        throw p === i ? new DuplicateChildError(i, c) : new MultipleParentsError(c, p, i);
+      }
+      parent[c] = i;
+      if (c <= i) ascending = false;
+      edges++;
+    }
+  }
+  const roots: number[] = [];
+  for (let i = 0; i < length; i++) if (parent[i] === ABSENT) roots.push(i);
+  if (roots.length === 0) throw cycleFrom(parent, slots, 0, denseId);
+  if (roots.length > 1) throw new MultipleRootsError(roots);
+  const root = roots[0] as number;
+  parent[root] = NO_PARENT;
+  const nodes = edges + 1;
+  // ascending: parents strictly decrease going up, so every node reaches the root, no cycle
+  if (ascending) return { parent, slots, root, nodes, topo: undefined, ids: undefined, slotOf: undefined };
+  const topo = breadthFirstFromParents(parent, slots, root, nodes);
+  if (topo.length < nodes) throw cycleFrom(parent, slots, firstUnreached(parent, slots, topo), denseId);
+  return { parent, slots, root, nodes, topo, ids: undefined, slotOf: undefined };
+}
+
+function firstUnreached(parent: Int32Array, slots: number, reachedSlots: Int32Array): number {
+  const reached = new Uint8Array(slots);
+  for (let k = 0; k < reachedSlots.length; k++) reached[reachedSlots[k] as number] = 1;
+  for (let s = 0; s < slots; s++) if (parent[s] !== ABSENT && reached[s] === 0) return s;
+  throw new Error('unreachable: every node was reached');
+}
+
+/** Breadth-first from `root`, validating as it goes; reads only what is reachable. */
+function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTable<number> {
+  const length = children.length;
+  let capacity = Math.max(Math.min(length, MAX_DENSE_ID + 1), root + 1, 16);
+  let parent: Int32Array = new Int32Array(capacity).fill(ABSENT);
+  let queue: Int32Array = new Int32Array(capacity);
+  let slots = root + 1;
+  parent[root] = NO_PARENT;
+  queue[0] = root;
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head] as number;
+    if (u >= length) continue;
+    const kids = children[u] as ArrayLike<unknown> | undefined | null;
+    if (kids === undefined || kids === null) continue;
+    const kidCount = kids.length;
+    if (typeof kidCount !== 'number') {
+      throw new InvalidArgumentError(`children[${u}]`, 'an array of child ids (or undefined for none)', kids);
+    }
+    for (let j = 0; j < kidCount; j++) {
+      const c = kids[j] as number;
+      if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
+        throw new InvalidArgumentError(`children[${u}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
+      }
+      if (c >= slots) {
+        if (c >= capacity) {
+          capacity = Math.max(c + 1, capacity * 2);
+          parent = growInt32(parent, capacity, ABSENT);
+          queue = growInt32(queue, capacity, 0);
+        }
+        slots = c + 1;
+      }
+      if (parent[c] !== ABSENT) throw structureError(parent, c, u, denseId);
+      parent[c] = u;
+      queue[tail++] = c;
+    }
+  }
+  return {
+    parent,
+    slots,
+    root,
+    nodes: tail,
+    topo: queue.subarray(0, tail),
+    ids: undefined,
+    slotOf: undefined,
+  };
+}
+
+function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: KidsSource<Id>): ParentTable<Id> {
+  const slotOf = new Map<Id, number>();
+  const ids: Id[] = [];
+  const parentOf: number[] = [];
+  let ascending = true;
+  for (const [node, kids] of entries) {
+    let u = slotOf.get(node);
+    if (u === undefined) {
+      u = ids.length;
+      slotOf.set(node, u);
+      ids.push(node);
+      parentOf.push(ABSENT);
+    }
+    if (kids === undefined) continue;
+    const list = checkKids(kids, () => source.describe(node));
+    for (const kid of list as Iterable<Id>) {
+      if (source.stringIds && typeof kid !== 'string') {
+        throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
+      }
+      let c = slotOf.get(kid);
+      if (c === undefined) {
+        c = ids.length;
+        slotOf.set(kid, c);
+        ids.push(kid);
+        parentOf.push(u);
+      } else {
+        const p = parentOf[c] as number;
+        if (p !== ABSENT) {
+          throw p === u ? new DuplicateChildError(node, kid) : new MultipleParentsError(kid, ids[p] as Id, node);
+        }
+        parentOf[c] = u;
+        if (c <= u) ascending = false;
+      }
+    }
+  }
+  const slots = ids.length;
+  if (slots === 0) throw new EmptyTreeError();
+  const idOf = (slot: number): Id => ids[slot] as Id;
+  const parent = Int32Array.from(parentOf);
+  const roots: Id[] = [];
+  let root = -1;
+  for (let s = 0; s < slots; s++) {
+    if (parent[s] === ABSENT) {
+      roots.push(ids[s] as Id);
+      root = s;
+    }
+  }
+  if (roots.length === 0) throw cycleFrom(parent, slots, 0, idOf);
+  if (roots.length > 1) throw new MultipleRootsError(roots);
+  parent[root] = NO_PARENT;
+  if (ascending) return { parent, slots, root, nodes: slots, topo: undefined, ids, slotOf };
+  const topo = breadthFirstFromParents(parent, slots, root, slots);
+  if (topo.length < slots) throw cycleFrom(parent, slots, firstUnreached(parent, slots, topo), idOf);
+  return { parent, slots, root, nodes: slots, topo, ids, slotOf };
+}
+
+/** Breadth-first from `root`, validating as it goes; asks only for reachable nodes' children. */
+function readKeyedFromRoot<Id>(source: KidsSource<Id>, root: Id): ParentTable<Id> {
+  const slotOf = new Map<Id, number>([[root, 0]]);
+  const ids: Id[] = [root];
+  const parentOf: number[] = [NO_PARENT];
+  const idOf = (slot: number): Id => ids[slot] as Id;
+  // slots are handed out in breadth-first order, so ascending slots are parents-first
+  for (let u = 0; u < ids.length; u++) {
+    const node = ids[u] as Id;
+    const kids = source.kidsOf(node);
+    if (kids === undefined || kids === null) continue;
+    const list = checkKids(kids, () => source.describe(node));
+    for (const kid of list as Iterable<Id>) {
+      if (source.stringIds && typeof kid !== 'string') {
+        throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
+      }
+      const c = slotOf.get(kid);
+      if (c !== undefined) throw structureError(parentOf, c, u, idOf);
+      slotOf.set(kid, ids.length);
+      ids.push(kid);
+      parentOf.push(u);
+    }
+  }
+  return {
+    parent: Int32Array.from(parentOf),
+    slots: ids.length,
+    root: 0,
+    nodes: ids.length,
+    topo: undefined,
+    ids,
+    slotOf,
+  };
+}
