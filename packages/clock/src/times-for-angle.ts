@@ -49,8 +49,9 @@ function roundHalfUp(numerator: bigint, denominator: bigint): number {
  * any angle strictly between (22 for hour/minute). The instants are solved exactly in rationals
  * (`angle` is read as the exact value of its double) and only then rounded to the millisecond,
  * ties to the later millisecond. An instant less than half a millisecond before 12:00 rounds to
- * `00:00:00.000` and sorts first. For angles within a hair of 0° or 180°, two instants may round
- * to the same millisecond; both are kept, so the count is always `k` or `2k`.
+ * `00:00:00.000` and sorts first. For angles within `k / 240000`° of 0° or 180°, two exact instants are
+ * less than a millisecond apart and may round to the same millisecond; both are kept, so the count
+ * is always `k` or `2k`.
  *
  * Round trip: `clockAngle(t, { hands })` differs from `angle` by at most the distance the gap
  * moves in half a millisecond, `k / 240000`° (0.0000458° for hour/minute).

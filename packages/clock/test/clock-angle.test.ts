@@ -55,7 +55,7 @@ describe('clockAngle: hour and minute hands', () => {
   });
 
   it('is exact where the naive float formula is not', () => {
-    // 30 × 4 + 0.5 × 56.2 − 6 × 56.2 in floats is 189.09999999999997 (and 170.90000000000003 after folding).
+    // In floats, 30 × 4 + 0.5 × 56.2 − 6 × 56.2 folded to the smaller angle is 170.89999999999995.
     const naive = (h: number, m: number) => {
       const d = Math.abs(30 * h + 0.5 * m - 6 * m);
       return Math.min(d, 360 - d);
