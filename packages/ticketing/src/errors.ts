@@ -159,7 +159,8 @@ export class SeatUnavailableError extends TicketingError {
 /**
  * Nothing (or not enough) is available for a public hold. `availability` tells why:
  * `all_held` means units are held, offered to the waitlist or reserved for it and may free up
- * (suggest `joinWaitlist`); `sold_out` means everything is sold.
+ * (suggest `joinWaitlist`); `sold_out` means everything is sold. Being an expected outcome thrown
+ * at flash-sale rates, it carries no stack trace.
  *
  * @example
  * ```ts
@@ -180,11 +181,15 @@ export class SoldOutError extends TicketingError {
   /** Units a public hold could take right now (fewer than requested). */
   readonly available: number;
   constructor(eventId: string, availability: 'all_held' | 'sold_out', requested: number, available: number) {
+    // Thrown at flash-sale rates (tens of thousands a second) as an expected outcome: no stack trace.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(
       availability === 'sold_out'
         ? `Event \`${eventId}\` is sold out (requested ${requested})`
         : `Event \`${eventId}\` has ${available} unit(s) available for ${requested} requested: the rest is held or reserved for the waitlist and may free up (all_held)`,
     );
+    Error.stackTraceLimit = stackTraceLimit;
     this.eventId = eventId;
     this.availability = availability;
     this.available = available;

@@ -1,3 +1,4 @@
+import { FenwickTree } from './fenwick-tree.js';
 import { MinHeap } from './min-heap.js';
 import type { AuditEntry, AuditType, Notice, RefundReason, WaitlistEntryStatus } from './records.js';
 
@@ -166,9 +167,13 @@ export class EventInventory {
   #seatOwner = new Map<string, string>();
   #waitlist: WaitlistEntryRecord[] = [];
   #entries = new Map<string, WaitlistEntryRecord>();
+  /** Each user's entry that is waiting or holds an offer (at most one: joining is idempotent per user). */
+  #activeEntry = new Map<string, WaitlistEntryRecord>();
   #waitHead = 0;
   #waitingUnits = 0;
   #waitingCount = 0;
+  /** 1 at the `seq` of every waiting entry: a prefix sum is a line position. */
+  #waitingBySeq = new FenwickTree();
   #counters: { entry: number; offer: number; journal: number };
   #journal: JournalRecord[] = [];
 
@@ -206,9 +211,11 @@ export class EventInventory {
       const copy = { ...entry };
       inventory.#waitlist.push(copy);
       inventory.#entries.set(copy.id, copy);
+      if (copy.status === 'waiting' || copy.status === 'offered') inventory.#activeEntry.set(copy.userId, copy);
       if (copy.status === 'waiting') {
         inventory.#waitingUnits += copy.quantity;
         inventory.#waitingCount++;
+        inventory.#waitingBySeq.add(copy.seq, 1);
       }
     }
     while (
@@ -290,14 +297,7 @@ export class EventInventory {
   waitlistEntry(entryId: string): { entry: WaitlistEntryRecord; position: number } | undefined {
     const entry = this.#entries.get(entryId);
     if (!entry) return undefined;
-    let position = 0;
-    if (entry.status === 'waiting') {
-      for (let i = this.#waitHead; i < this.#waitlist.length; i++) {
-        const other = this.#waitlist[i]!;
-        if (other.status === 'waiting') position++;
-        if (other === entry) break;
-      }
-    }
+    const position = entry.status === 'waiting' ? this.#waitingBySeq.prefix(entry.seq) : 0;
     return { entry: { ...entry }, position };
   }
 
@@ -407,7 +407,7 @@ export class EventInventory {
     this.dirty = true;
     if (allocation.kind === 'offer') {
       const entry = allocation.entryId ? this.#entries.get(allocation.entryId) : undefined;
-      if (entry && entry.status === 'offered') entry.status = 'declined';
+      if (entry && entry.status === 'offered') this.#setEntryStatus(entry, 'declined');
       this.#audit(now, 'offer_declined', { holdId, userId: allocation.userId, entryId: allocation.entryId ?? '' });
     } else {
       this.#audit(now, 'hold_released', { holdId, userId: allocation.userId, quantity: allocation.quantity });
@@ -504,12 +504,17 @@ export class EventInventory {
       detail: allocation ? 'live hold' : 'late payment, inventory still available',
     });
     // An entry that bought is never offered again: the offer's entry and any entry still waiting.
-    for (const entry of this.#entriesOf(request.userId, entryId)) {
+    const offerEntry = entryId ? this.#entries.get(entryId) : undefined;
+    const bought = new Set<WaitlistEntryRecord>();
+    if (offerEntry && offerEntry.status === 'offered') bought.add(offerEntry);
+    const active = this.#activeEntry.get(request.userId);
+    if (active) bought.add(active);
+    for (const entry of bought) {
       if (entry.status === 'waiting') {
         this.#waitingUnits -= entry.quantity;
         this.#waitingCount--;
       }
-      entry.status = 'purchased';
+      this.#setEntryStatus(entry, 'purchased');
       this.#audit(now, 'waitlist_purchased', { entryId: entry.id, userId: entry.userId, holdId: request.holdId });
     }
     this.#pump(now, context);
@@ -559,9 +564,8 @@ export class EventInventory {
     context: InventoryContext,
   ): { entry: WaitlistEntryRecord; position: number } {
     this.#tidy(now, context);
-    for (const entry of this.#entriesOf(request.userId, null)) {
-      if (entry.status === 'waiting' || entry.status === 'offered') return this.waitlistEntry(entry.id)!;
-    }
+    const active = this.#activeEntry.get(request.userId);
+    if (active) return this.waitlistEntry(active.id)!;
     const entry: WaitlistEntryRecord = {
       id: request.entryId,
       userId: request.userId,
@@ -574,6 +578,8 @@ export class EventInventory {
     };
     this.#waitlist.push(entry);
     this.#entries.set(entry.id, entry);
+    this.#activeEntry.set(entry.userId, entry);
+    this.#waitingBySeq.add(entry.seq, 1);
     this.#waitingUnits += entry.quantity;
     this.#waitingCount++;
     const position = this.#waitingCount;
@@ -601,7 +607,7 @@ export class EventInventory {
       expired.push(cloneAllocation(allocation));
       if (allocation.kind === 'offer') {
         const entry = allocation.entryId ? this.#entries.get(allocation.entryId) : undefined;
-        if (entry && entry.status === 'offered') entry.status = 'expired';
+        if (entry && entry.status === 'offered') this.#setEntryStatus(entry, 'expired');
         this.#audit(allocation.expiresAt, 'offer_expired', {
           holdId: allocation.holdId,
           userId: allocation.userId,
@@ -636,7 +642,7 @@ export class EventInventory {
       this.dirty = true;
       const current = this.#userUnits.get(entry.userId) ?? 0;
       if (limit !== null && current + entry.quantity > limit) {
-        entry.status = 'skipped';
+        this.#setEntryStatus(entry, 'skipped');
         this.#audit(now, 'waitlist_skipped', {
           entryId: entry.id,
           userId: entry.userId,
@@ -656,7 +662,7 @@ export class EventInventory {
         extended: false,
       };
       this.#addAllocation(allocation);
-      entry.status = 'offered';
+      this.#setEntryStatus(entry, 'offered');
       entry.holdId = allocation.holdId;
       entry.offerSeq = ++this.#counters.offer;
       this.#audit(now, 'offer_created', {
@@ -684,18 +690,11 @@ export class EventInventory {
     }
   }
 
-  *#entriesOf(userId: string, entryId: string | null): Generator<WaitlistEntryRecord> {
-    if (entryId) {
-      const entry = this.#entries.get(entryId);
-      if (entry && entry.status === 'offered') yield entry;
-    }
-    // Only entries still in line can be affected; they all sit at or after the head.
-    for (let i = this.#waitHead; i < this.#waitlist.length; i++) {
-      const entry = this.#waitlist[i]!;
-      if (entry.userId === userId && (entry.status === 'waiting' || (entry.status === 'offered' && !entryId))) {
-        yield entry;
-      }
-    }
+  #setEntryStatus(entry: WaitlistEntryRecord, status: WaitlistEntryStatus): void {
+    if (entry.status === 'waiting' && status !== 'waiting') this.#waitingBySeq.add(entry.seq, -1);
+    entry.status = status;
+    if (status === 'waiting' || status === 'offered') this.#activeEntry.set(entry.userId, entry);
+    else if (this.#activeEntry.get(entry.userId) === entry) this.#activeEntry.delete(entry.userId);
   }
 
   #addAllocation(allocation: AllocationRecord): void {

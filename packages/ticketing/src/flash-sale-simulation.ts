@@ -1,0 +1,496 @@
+import { performance } from 'node:perf_hooks';
+import { HoldNotActiveError, InvalidArgumentError, PerUserLimitError, SoldOutError } from './errors.js';
+import { assertInteger } from './input-validation.js';
+import type { InvariantReport } from './invariants.js';
+import type { RefundReason } from './records.js';
+import { SeededRandom } from './seeded-random.js';
+import type { OfferMessage, Ticketing } from './ticketing.js';
+import { createTicketing } from './ticketing.js';
+import type { TicketingStore } from './ticketing-store.js';
+import { VirtualScheduler } from './virtual-scheduler.js';
+
+/** Options of {@link simulateFlashSale}. Rates are probabilities in [0, 1]. */
+export interface FlashSaleOptions {
+  /** Tickets on sale. */
+  capacity: number;
+  /** Simulated buyers (about 5% of them come back as the same user, to exercise per-user limits). */
+  buyers: number;
+  /**
+   * Hold lifetime in (virtual) ms.
+   * @default 120_000
+   */
+  holdTtlMs?: number;
+  /**
+   * Share of buyers whose payment fails (they release the hold).
+   * @default 0.1
+   */
+  paymentFailureRate?: number;
+  /**
+   * Share of buyers who abandon the purchase page (the hold expires).
+   * @default 0.2
+   */
+  abandonRate?: number;
+  /**
+   * Seed of the pseudo-random buyer behaviour: the same seed gives the same counts.
+   * @default 1
+   */
+  seed?: number;
+  /**
+   * Most tickets per user.
+   * @default 4
+   */
+  perUserLimit?: number;
+  /**
+   * Largest quantity one buyer asks for (1 is most common).
+   * @default 3
+   */
+  maxQuantity?: number;
+  /**
+   * Share of turned-away buyers who join the waitlist.
+   * @default 0.5
+   */
+  waitlistRate?: number;
+  /**
+   * Share of buyers with tickets who later return some.
+   * @default 0.05
+   */
+  returnRate?: number;
+  /**
+   * Share of confirmations delivered twice concurrently and once more later (out of order).
+   * @default 0.1
+   */
+  duplicateConfirmRate?: number;
+  /**
+   * Share of paying buyers whose confirmation arrives after the hold expired.
+   * @default 0.05
+   */
+  lateConfirmRate?: number;
+  /**
+   * Buyers arrive uniformly over this window, in ms.
+   * @default 30_000
+   */
+  arrivalWindowMs?: number;
+  /**
+   * Waitlist offer lifetime, in ms.
+   * @default 60_000
+   */
+  offerTtlMs?: number;
+  /**
+   * `beginPayment` grace, in ms.
+   * @default 60_000
+   */
+  paymentGraceMs?: number;
+  /**
+   * Sell named seats (`S1…Sn`) instead of general admission.
+   * @default false
+   */
+  seated?: boolean;
+  /**
+   * How often the sweeper (`expireHolds`) runs, in ms; 0 never runs it (correctness does not need it,
+   * only the end of the simulation does, to hand the last freed units to the waitlist).
+   * @default 15_000
+   */
+  sweepIntervalMs?: number;
+  /**
+   * Run the full invariant check (from the raw records) every this many steps, and at the end.
+   * The capacity check runs at every step.
+   * @default 1_000
+   */
+  fullCheckEvery?: number;
+  /**
+   * Store to run against.
+   * @default memoryStore()
+   */
+  store?: TicketingStore;
+  /** Called after every step (virtual instant), for extra checks. */
+  onStep?: (step: FlashSaleStep) => void | Promise<void>;
+}
+
+/** What {@link FlashSaleOptions.onStep} receives. */
+export interface FlashSaleStep {
+  readonly step: number;
+  /** Virtual epoch ms. */
+  readonly now: number;
+  readonly eventId: string;
+  readonly tix: Ticketing;
+}
+
+/** The outcome of {@link simulateFlashSale}. Every count is deterministic for a seed; timings are not. */
+export interface FlashSaleReport {
+  readonly seed: number;
+  readonly capacity: number;
+  readonly buyers: number;
+  /** Tickets sold at the end (returns deducted). */
+  readonly sold: number;
+  /** Orders issued. */
+  readonly orders: number;
+  /** Confirmed payments refunded, total and by reason. */
+  readonly refunded: number;
+  readonly refundReasons: Readonly<Partial<Record<RefundReason, number>>>;
+  /** Holds and offers that expired (abandoned, slow or late). */
+  readonly expiredHolds: number;
+  /** Holds released after a failed payment or a declined offer. */
+  readonly releasedHolds: number;
+  readonly abandoned: number;
+  readonly paymentFailures: number;
+  /** Holds refused: `all_held` (may free up) and `sold_out`. */
+  readonly rejected: { readonly allHeld: number; readonly soldOut: number; readonly perUserLimit: number };
+  readonly waitlist: {
+    readonly joined: number;
+    readonly offers: number;
+    readonly purchases: number;
+    readonly expiredOffers: number;
+  };
+  readonly returnedTickets: number;
+  /** Confirmations sent more than once (each answered identically). */
+  readonly duplicateConfirmations: number;
+  /** Confirmations that arrived after the hold expired. */
+  readonly lateConfirmations: number;
+  /** Largest `sold + held + offered - capacity` seen at any step (never above 0). */
+  readonly oversold: number;
+  /** `capacity - sold` once everything settled; equals `finalAvailable` when the invariants hold. */
+  readonly expectedAvailable: number;
+  readonly finalAvailable: number;
+  readonly invariants: {
+    /** Capacity checks run (one per step). */
+    readonly continuousChecks: number;
+    /** Full checks run from the raw records. */
+    readonly fullChecks: number;
+    /** Descriptions of every failed check (empty when all held). */
+    readonly violations: readonly string[];
+    /** The final, settled check, check by check. */
+    readonly final: InvariantReport;
+  };
+  /** Virtual instants simulated and their span in ms. */
+  readonly steps: number;
+  readonly virtualDurationMs: number;
+  /** Wall-clock figures. */
+  readonly wallMs: number;
+  readonly throughput: { readonly operationsPerSecond: number; readonly buyersPerSecond: number };
+  /** Wall-clock latency of `hold` calls, ms (includes waiting behind interleaved buyers). */
+  readonly holdLatencyMs: { readonly p50: number; readonly p99: number };
+}
+
+/**
+ * Runs a deterministic flash sale in virtual time against a real {@link Ticketing} instance:
+ * buyers arrive, hold, abandon, fail payments, pay (some twice, some out of order, some late),
+ * return tickets, join the waitlist and answer offers; the invariants are checked at every step.
+ *
+ * @example
+ * ```ts
+ * import { simulateFlashSale } from '@x/ticketing';
+ *
+ * const report = await simulateFlashSale({
+ *   capacity: 1000, buyers: 20_000, holdTtlMs: 120_000, paymentFailureRate: 0.1, abandonRate: 0.2, seed: 7,
+ * });
+ * console.log(report.sold, report.oversold, report.invariants.final.ok);
+ * ```
+ */
+export async function simulateFlashSale(options: FlashSaleOptions): Promise<FlashSaleReport> {
+  assertInteger('capacity', options.capacity, 1);
+  assertInteger('buyers', options.buyers, 1);
+  const o = {
+    holdTtlMs: options.holdTtlMs ?? 120_000,
+    paymentFailureRate: options.paymentFailureRate ?? 0.1,
+    abandonRate: options.abandonRate ?? 0.2,
+    seed: options.seed ?? 1,
+    perUserLimit: options.perUserLimit ?? 4,
+    maxQuantity: options.maxQuantity ?? 3,
+    waitlistRate: options.waitlistRate ?? 0.5,
+    returnRate: options.returnRate ?? 0.05,
+    duplicateConfirmRate: options.duplicateConfirmRate ?? 0.1,
+    lateConfirmRate: options.lateConfirmRate ?? 0.05,
+    arrivalWindowMs: options.arrivalWindowMs ?? 30_000,
+    offerTtlMs: options.offerTtlMs ?? 60_000,
+    paymentGraceMs: options.paymentGraceMs ?? 60_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
+    fullCheckEvery: options.fullCheckEvery ?? 1_000,
+  };
+  assertInteger('holdTtlMs', o.holdTtlMs, 1);
+  assertInteger('seed', o.seed, 0);
+  assertInteger('perUserLimit', o.perUserLimit, 1);
+  assertInteger('maxQuantity', o.maxQuantity, 1, o.perUserLimit);
+  assertInteger('arrivalWindowMs', o.arrivalWindowMs, 0);
+  assertInteger('offerTtlMs', o.offerTtlMs, 1);
+  assertInteger('paymentGraceMs', o.paymentGraceMs, 0);
+  assertInteger('sweepIntervalMs', o.sweepIntervalMs, 0);
+  assertInteger('fullCheckEvery', o.fullCheckEvery, 1);
+  for (const name of [
+    'paymentFailureRate',
+    'abandonRate',
+    'waitlistRate',
+    'returnRate',
+    'duplicateConfirmRate',
+    'lateConfirmRate',
+  ] as const) {
+    const rate = o[name];
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+      throw new InvalidArgumentError(name, 'a number from 0 to 1', rate);
+  }
+
+  const random = new SeededRandom(o.seed);
+  const scheduler = new VirtualScheduler(0);
+  const offerHandlers: ((message: OfferMessage) => void)[] = [];
+  const tix = createTicketing({
+    ...(options.store ? { store: options.store } : {}),
+    clock: scheduler,
+    holdTtlMs: o.holdTtlMs,
+    paymentGraceMs: o.paymentGraceMs,
+    offerTtlMs: o.offerTtlMs,
+    notifier: {
+      notify: async (message) => {
+        for (const handler of offerHandlers) handler(message);
+      },
+    },
+  });
+  const eventId = 'flash-sale';
+  await tix.createEvent({
+    id: eventId,
+    name: 'Flash sale',
+    ...(options.seated
+      ? { seats: Array.from({ length: options.capacity }, (_, i) => `S${i + 1}`) }
+      : { capacity: options.capacity }),
+    perUserLimit: o.perUserLimit,
+  });
+
+  const c = {
+    operations: 0,
+    orders: 0,
+    refunded: 0,
+    refundReasons: {} as Partial<Record<RefundReason, number>>,
+    releasedHolds: 0,
+    abandoned: 0,
+    paymentFailures: 0,
+    allHeld: 0,
+    soldOut: 0,
+    perUserLimit: 0,
+    joined: 0,
+    offers: 0,
+    purchases: 0,
+    returnedTickets: 0,
+    duplicateConfirmations: 0,
+    lateConfirmations: 0,
+  };
+  const violations: string[] = [];
+  const latencies: number[] = [];
+  const tasks = new Set<Promise<void>>();
+  const track = (task: Promise<void>) => {
+    tasks.add(task);
+    task.then(
+      () => tasks.delete(task),
+      (error: unknown) => {
+        tasks.delete(task);
+        violations.push(`task failed: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  };
+  let paymentSeq = 0;
+
+  const purchase = async (holdId: string, quantity: number, isOffer: boolean): Promise<void> => {
+    if (random.chance(o.abandonRate)) {
+      c.abandoned++;
+      return;
+    }
+    await scheduler.sleep(random.int(1_000, Math.floor((isOffer ? o.offerTtlMs : o.holdTtlMs) * 0.7)));
+    const late = random.chance(o.lateConfirmRate);
+    if (late) {
+      c.lateConfirmations++;
+      await scheduler.sleep(o.holdTtlMs + o.paymentGraceMs + random.int(1, 10_000));
+    } else {
+      c.operations++;
+      try {
+        await tix.beginPayment(holdId);
+      } catch (error) {
+        if (!(error instanceof HoldNotActiveError)) throw error;
+      }
+      await scheduler.sleep(random.int(100, 5_000));
+    }
+    if (random.chance(o.paymentFailureRate)) {
+      c.paymentFailures++;
+      c.operations++;
+      await tix.releaseHold(holdId);
+      c.releasedHolds++;
+      return;
+    }
+    const paymentId = `pay_${++paymentSeq}`;
+    const amount = quantity * 50;
+    const confirm = () => {
+      c.operations++;
+      return tix.confirmPayment({ holdId, paymentId, amount });
+    };
+    let result: Awaited<ReturnType<Ticketing['confirmPayment']>>;
+    if (random.chance(o.duplicateConfirmRate)) {
+      c.duplicateConfirmations++;
+      const [a, b] = await Promise.all([confirm(), confirm()]);
+      await scheduler.sleep(random.int(0, 2_000));
+      const d = await confirm();
+      if (JSON.stringify(a) !== JSON.stringify(b) || a.outcome !== d.outcome) {
+        violations.push(`payment ${paymentId}: duplicate confirmations disagreed`);
+      }
+      result = a;
+    } else {
+      result = await confirm();
+    }
+    if (result.outcome === 'refunded') {
+      c.refunded++;
+      c.refundReasons[result.reason] = (c.refundReasons[result.reason] ?? 0) + 1;
+      return;
+    }
+    c.orders++;
+    if (isOffer) c.purchases++;
+    if (random.chance(o.returnRate)) {
+      await scheduler.sleep(random.int(1_000, 30_000));
+      const tickets = result.tickets;
+      const some = tickets.slice(0, random.int(1, tickets.length)).map((t) => t.id);
+      c.operations++;
+      const returned = await tix.returnTickets({ orderId: result.order.id, ticketIds: some });
+      c.returnedTickets += returned.returned.length;
+    }
+  };
+
+  offerHandlers.push((message) => {
+    c.offers++;
+    track(
+      (async () => {
+        await scheduler.sleep(random.int(100, 2_000));
+        if (random.chance(0.15)) {
+          c.operations++;
+          const released = await tix.releaseHold(message.offer.holdId);
+          if (released.status === 'released') c.releasedHolds++;
+          return;
+        }
+        await purchase(message.offer.holdId, message.offer.quantity, true);
+      })(),
+    );
+  });
+
+  const distinctUsers = Math.max(1, Math.ceil(options.buyers * 0.95));
+  const buyer = async (i: number): Promise<void> => {
+    await scheduler.sleep(random.int(0, o.arrivalWindowMs));
+    const userId = `u${i % distinctUsers}`;
+    const r = random.next();
+    const quantity = Math.min(o.maxQuantity, r < 0.6 ? 1 : r < 0.9 ? 2 : 3);
+    const started = performance.now();
+    c.operations++;
+    let hold: Awaited<ReturnType<Ticketing['hold']>>;
+    try {
+      hold = await tix.hold({ eventId, userId, quantity });
+    } catch (error) {
+      latencies.push(performance.now() - started);
+      if (error instanceof PerUserLimitError) {
+        c.perUserLimit++;
+        return;
+      }
+      if (!(error instanceof SoldOutError)) throw error;
+      if (error.availability === 'sold_out') c.soldOut++;
+      else c.allHeld++;
+      if (random.chance(o.waitlistRate)) {
+        c.operations++;
+        try {
+          await tix.joinWaitlist({ eventId, userId, quantity });
+          c.joined++;
+        } catch (joinError) {
+          if (!(joinError instanceof PerUserLimitError)) throw joinError;
+        }
+      }
+      return;
+    }
+    latencies.push(performance.now() - started);
+    await purchase(hold.id, hold.quantity, false);
+  };
+
+  const wallStart = performance.now();
+  for (let i = 0; i < options.buyers; i++) track(buyer(i));
+  if (o.sweepIntervalMs > 0) {
+    const sweeper = (async () => {
+      for (;;) {
+        await scheduler.sleep(o.sweepIntervalMs);
+        c.operations++;
+        await tix.expireHolds({ eventId });
+        const a = await tix.availability(eventId);
+        // Stop once every buyer is done and nothing is live any more.
+        if (tasks.size === 1 && a.held + a.offered === 0) return;
+      }
+    })();
+    track(sweeper);
+  }
+
+  let oversold = Number.NEGATIVE_INFINITY;
+  let continuousChecks = 0;
+  let fullChecks = 0;
+  const recordReport = (report: InvariantReport, now: number) => {
+    fullChecks++;
+    for (const check of report.checks) if (!check.ok) violations.push(`t=${now} ${check.name}: ${check.detail}`);
+  };
+  const onStep = async (now: number) => {
+    const a = await tix.availability(eventId);
+    continuousChecks++;
+    oversold = Math.max(oversold, a.sold + a.held + a.offered - a.capacity);
+    const step = continuousChecks;
+    if (step % o.fullCheckEvery === 0) recordReport(await tix.checkInvariants(eventId), now);
+    if (options.onStep) await options.onStep({ step, now, eventId, tix });
+  };
+  let steps = await scheduler.run(onStep);
+  // Settle (needed without a sweeper): let everything live expire, hand freed units to the
+  // waitlist, and let those offers play out, until nothing is live.
+  for (;;) {
+    const a = await tix.availability(eventId);
+    if (a.held + a.offered === 0 && tasks.size === 0) break;
+    scheduler.advance(Math.max(o.holdTtlMs + o.paymentGraceMs, o.offerTtlMs) + 1);
+    await tix.expireHolds({ eventId });
+    steps += await scheduler.run(onStep);
+  }
+  await tix.expireHolds({ eventId });
+  const wallMs = performance.now() - wallStart;
+  const final = await tix.checkInvariants(eventId, { settled: true });
+  recordReport(final, scheduler.now());
+  const availability = await tix.availability(eventId);
+  const audit = await tix.audit(eventId);
+  let expiredHolds = 0;
+  let expiredOffers = 0;
+  for (const entry of audit) {
+    if (entry.type === 'hold_expired') expiredHolds++;
+    else if (entry.type === 'offer_expired') {
+      expiredHolds++;
+      expiredOffers++;
+    }
+  }
+  if (availability.available !== options.capacity - availability.sold) {
+    violations.push(
+      `settled: available ${availability.available} != capacity - sold ${options.capacity - availability.sold}`,
+    );
+  }
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return {
+    seed: o.seed,
+    capacity: options.capacity,
+    buyers: options.buyers,
+    sold: availability.sold,
+    orders: c.orders,
+    refunded: c.refunded,
+    refundReasons: c.refundReasons,
+    expiredHolds,
+    releasedHolds: c.releasedHolds,
+    abandoned: c.abandoned,
+    paymentFailures: c.paymentFailures,
+    rejected: { allHeld: c.allHeld, soldOut: c.soldOut, perUserLimit: c.perUserLimit },
+    waitlist: { joined: c.joined, offers: c.offers, purchases: c.purchases, expiredOffers },
+    returnedTickets: c.returnedTickets,
+    duplicateConfirmations: c.duplicateConfirmations,
+    lateConfirmations: c.lateConfirmations,
+    oversold: Math.max(0, oversold),
+    expectedAvailable: options.capacity - availability.sold,
+    finalAvailable: availability.available,
+    invariants: { continuousChecks, fullChecks, violations, final },
+    steps,
+    virtualDurationMs: scheduler.now(),
+    wallMs,
+    throughput: {
+      operationsPerSecond: Math.round(c.operations / (wallMs / 1000)),
+      buyersPerSecond: Math.round(options.buyers / (wallMs / 1000)),
+    },
+    holdLatencyMs: { p50: percentile(50), p99: percentile(99) },
+  };
+}
