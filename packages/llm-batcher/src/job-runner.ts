@@ -176,7 +176,13 @@ export class JobRunner {
     if (this.#signal?.aborted) onAbort();
     else this.#signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.#loop();
+      try {
+        await this.#loop();
+      } catch (error) {
+        // a store or callback failure: stop our requests (their tasks go back to pending), then report it
+        this.#callbackError ??= { error };
+        onAbort();
+      }
       await Promise.allSettled([...this.#inFlight]);
       if (this.#state === 'cancelling') await this.finishCancel();
     } finally {
