@@ -128,8 +128,9 @@ export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number
     if (hasValidFields(hours, minutes, seconds, milliseconds)) {
       const signed =
         (hours >= 12 ? hours - 12 : hours) * 3_600_000 - minutes * 660_000 - seconds * 11_000 - milliseconds * 11;
-      // invariant: |signed| < FULL_TURN, as both positions are in [0, FULL_TURN)
-      const gap = signed < 0 ? -signed : signed;
+      // invariant: |signed| < FULL_TURN, as both positions are in [0, FULL_TURN).
+      // Math.abs also turns the -0 of `hours: -0` into 0.
+      const gap = Math.abs(signed);
       return (gap > HALF_TURN ? FULL_TURN - gap : gap) / UNITS_PER_DEGREE;
     }
   }

@@ -71,6 +71,14 @@ describe('clockAngle: hour and minute hands', () => {
     expect(clockAngle(t(0, 0))).toBe(0);
   });
 
+  it('never returns -0, even for fields that are -0', () => {
+    const negativeZero = t(-0, -0, -0, -0);
+    expect(Object.is(clockAngle(negativeZero), 0)).toBe(true);
+    expect(Object.is(clockAngle(negativeZero, { hands: ['minute', 'second'] }), 0)).toBe(true);
+    expect(Object.is(handPositions(negativeZero).hour, 0)).toBe(true);
+    expect(clockAngleFraction(negativeZero)).toEqual({ numerator: 0, denominator: 1 });
+  });
+
   it('accepts a Date and uses its local wall-clock time', () => {
     expect(clockAngle(new Date(2024, 0, 1, 3, 45))).toBe(157.5);
     expect(clockAngle(new Date(2024, 5, 30, 21, 0))).toBe(90);
