@@ -23,7 +23,7 @@ describe('a 5000-task job over real HTTP with every fault kind enabled', () => {
       itemErrorRate: 0.02,
       missingItemRate: 0.02,
       malformedItemRate: 0.02,
-      rateLimit: { requests: 60, windowMs: 100 },
+      rateLimit: { requests: 25, windowMs: 100 },
       poisonIds,
       seed: 7,
     });
