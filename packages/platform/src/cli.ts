@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-import { firstOutputs } from './first-outputs.js';
+import { runCli } from './cli-program.js';
 
-const [command] = process.argv.slice(2);
-if (command === 'demo') {
-  for (const line of firstOutputs()) console.log(line);
-} else {
-  console.error(`Unknown command \`${command ?? ''}\`. Expected: demo`);
-  process.exitCode = 2;
-}
+void runCli(process.argv.slice(2)).then((code) => {
+  // Exit once everything written has been flushed: open handles (servers, timers, drivers) the
+  // command forgot must not keep the process alive, and the exit code must be exactly this one.
+  process.stdout.write('', () => process.exit(code));
+});

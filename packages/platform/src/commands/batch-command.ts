@@ -1,0 +1,234 @@
+import {
+  type Batcher,
+  createBatcher,
+  httpLlmClient,
+  type LlmClient,
+  mongoJobStore,
+  mongoTaskSource,
+} from '@x/llm-batcher';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Db } from 'mongodb';
+import { runJobWithProgress } from '../batch-job-run.js';
+import type { CliContext } from '../cli-context.js';
+import { logFleetEvents } from '../endpoint-event-log.js';
+import { createLlmFleet } from '../llm-fleet.js';
+import { withMongoDb } from '../mongo-connection.js';
+import { collectUrlOption, integerOption, mongoUriOption, nameOption } from '../option-parsers.js';
+import { renderReport } from '../report-table.js';
+import { UsageError } from '../usage-error.js';
+
+interface MongoOptions {
+  mongoUri: string;
+  db: string;
+  collection: string;
+  mongoTimeoutMs: number;
+  json?: boolean;
+}
+
+interface CreateOptions extends MongoOptions {
+  taskIds?: string[];
+  filter?: Record<string, unknown>;
+  name?: string;
+  idempotencyKey?: string;
+}
+
+interface RunOptions extends MongoOptions {
+  llmUrl?: string[];
+  concurrency: number;
+  endpointConcurrency?: number;
+  rpm?: number;
+  batchSize: number;
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+function parseTaskIds(value: string, previous: string[] | undefined): string[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new InvalidArgumentError(`Expected comma-separated task ids, got \`${value}\`.`);
+  return [...(previous ?? []), ...ids];
+}
+
+function parseFilter(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`Expected a JSON object (a MongoDB filter), got \`${value}\`.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError(`Expected a JSON object (a MongoDB filter), got \`${value}\`.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function withMongoOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--mongo-uri <uri>', 'MongoDB connection string')
+        .env('MONGODB_URI')
+        .argParser(mongoUriOption)
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--db <name>', 'database holding the tasks and the jobs', nameOption)
+    .requiredOption(
+      '--collection <name>',
+      'collection holding the tasks (documents with `_id` and the task payload)',
+      nameOption,
+    )
+    .option('--mongo-timeout-ms <ms>', 'how long to wait for MongoDB before failing', integerOption(1), 10_000)
+    .option('--json', 'print JSON instead of text');
+}
+
+/** A client for commands that never send requests (create, status, results, cancel). */
+const noRequestsClient: LlmClient = {
+  complete: () => Promise.reject(new Error('this command sends no LLM requests')),
+};
+
+/** Builds a batcher over MongoDB: tasks from `--collection`, jobs in the job store of `--db`. */
+function mongoBatcher(
+  db: Db,
+  options: MongoOptions,
+  client: LlmClient,
+  extra: Partial<Parameters<typeof createBatcher>[0]> = {},
+): Batcher {
+  return createBatcher({
+    source: mongoTaskSource({ collection: db.collection(options.collection) }),
+    store: mongoJobStore({ db }),
+    client,
+    ...extra,
+  });
+}
+
+function target(options: MongoOptions) {
+  return { uri: options.mongoUri, db: options.db, serverSelectionTimeoutMs: options.mongoTimeoutMs };
+}
+
+/** `x batch create|run|status|results|cancel`: LLM batch jobs over tasks stored in MongoDB. */
+export function registerBatchCommand(program: Command, context: CliContext): void {
+  const batch = program
+    .command('batch')
+    .description('LLM batch jobs (@x/llm-batcher) over tasks stored in MongoDB')
+    .addHelpText(
+      'after',
+      '\nExample:\n  x batch create --mongo-uri mongodb://localhost:27017 --db app --collection tasks --filter \'{"kind":"summary"}\'\n' +
+        '  x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\\n' +
+        '      --llm-url http://llm-a:8080/batch --llm-url http://llm-b:8080/batch --concurrency 16 --rpm 600',
+    );
+
+  withMongoOptions(batch.command('create').description('create a job of up to 5000 tasks; prints the job id'))
+    .option('--task-ids <ids>', 'comma-separated task ids (repeatable)', parseTaskIds)
+    .option('--filter <json>', 'a MongoDB filter selecting the tasks, as JSON', parseFilter)
+    .option('--name <name>', 'a name for the job')
+    .option('--idempotency-key <key>', 'creating again with the same key returns the same job')
+    .action(async (options: CreateOptions) => {
+      if (options.taskIds === undefined && options.filter === undefined) {
+        throw new UsageError('missing option: give the tasks with --task-ids <ids> or --filter <json>');
+      }
+      if (options.taskIds !== undefined && options.filter !== undefined) {
+        throw new UsageError('options --task-ids and --filter cannot be used together');
+      }
+      await withMongoDb(target(options), async (db) => {
+        const batcher = mongoBatcher(db, options, noRequestsClient);
+        const job = await batcher.createJob({
+          ...(options.taskIds ? { taskIds: options.taskIds } : {}),
+          ...(options.filter ? { filter: options.filter } : {}),
+          ...(options.name ? { name: options.name } : {}),
+          ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        });
+        context.out(options.json ? JSON.stringify(job) : job.id);
+      });
+    });
+
+  withMongoOptions(batch.command('run').description('run (or resume) a job, with a live progress bar'))
+    .argument('<job-id>', 'the id printed by `x batch create`')
+    .option('--llm-url <url>', 'LLM batch endpoint; repeat it to spread requests over a fleet', collectUrlOption)
+    .option('--concurrency <n>', 'requests in flight in total', integerOption(1, 1000), 8)
+    .option(
+      '--endpoint-concurrency <n>',
+      'requests in flight per endpoint of a fleet (default: concurrency / endpoints)',
+      integerOption(1, 1000),
+    )
+    .option('--rpm <n>', 'requests per minute at most, over all endpoints', integerOption(1))
+    .option('--batch-size <n>', 'tasks per request', integerOption(1, 10), 10)
+    .option('--max-attempts <n>', 'attempts per task before it fails', integerOption(1, 100))
+    .option('--request-timeout-ms <ms>', 'timeout of one LLM request', integerOption(1))
+    .action(async (jobId: string, options: RunOptions) => {
+      const urls = options.llmUrl ?? [];
+      if (urls.length === 0)
+        throw new UsageError("missing required option '--llm-url <url>' (give it once per endpoint)");
+      const perEndpoint = options.endpointConcurrency ?? Math.max(1, Math.ceil(options.concurrency / urls.length));
+      const fleet =
+        urls.length > 1
+          ? createLlmFleet({
+              endpoints: urls.map((url, index) => ({ id: `llm-${index + 1}`, url, concurrency: perEndpoint })),
+              ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+            })
+          : undefined;
+      const client: LlmClient =
+        fleet ??
+        httpLlmClient({
+          url: urls[0]!,
+          ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
+        });
+      try {
+        await withMongoDb(target(options), async (db) => {
+          const batcher = mongoBatcher(db, options, client, {
+            batchSize: options.batchSize,
+            concurrency: options.concurrency,
+            ...(options.rpm === undefined ? {} : { rateLimit: { requestsPerMinute: options.rpm } }),
+            ...(options.maxAttempts === undefined ? {} : { retry: { maxAttempts: options.maxAttempts } }),
+          });
+          const abort = new AbortController();
+          const onSigint = () => abort.abort();
+          process.once('SIGINT', onSigint);
+          try {
+            const report = await runJobWithProgress({
+              batcher,
+              jobId,
+              context,
+              signal: abort.signal,
+              attach: (display) => (fleet ? logFleetEvents(fleet, (line) => display.log(line)) : () => {}),
+            });
+            if (options.json) context.out(JSON.stringify(report));
+            else for (const line of renderReport(report)) context.out(line);
+          } finally {
+            process.off('SIGINT', onSigint);
+          }
+        });
+      } finally {
+        await fleet?.close();
+      }
+    });
+
+  withMongoOptions(batch.command('status').description("print a job's state and counts"))
+    .argument('<job-id>', 'the job id')
+    .action(async (jobId: string, options: MongoOptions) => {
+      await withMongoDb(target(options), async (db) => {
+        const job = await mongoBatcher(db, options, noRequestsClient).getJob(jobId);
+        if (options.json) context.out(JSON.stringify(job));
+        else for (const line of renderReport(job)) context.out(line);
+      });
+    });
+
+  withMongoOptions(batch.command('results').description("print a job's results, one JSON line per task"))
+    .argument('<job-id>', 'the job id')
+    .action(async (jobId: string, options: MongoOptions) => {
+      await withMongoDb(target(options), async (db) => {
+        for await (const result of mongoBatcher(db, options, noRequestsClient).results(jobId)) {
+          context.out(JSON.stringify(result));
+        }
+      });
+    });
+
+  withMongoOptions(batch.command('cancel').description('cancel a job; results already written are kept'))
+    .argument('<job-id>', 'the job id')
+    .action(async (jobId: string, options: MongoOptions) => {
+      await withMongoDb(target(options), async (db) => {
+        const job = await mongoBatcher(db, options, noRequestsClient).cancelJob(jobId);
+        context.out(options.json ? JSON.stringify(job ?? { id: jobId, cancelled: true }) : `cancelled ${jobId}`);
+      });
+    });
+}

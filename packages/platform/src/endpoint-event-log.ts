@@ -1,0 +1,53 @@
+import type { EndpointStateEvent, FailoverEvent } from './fleet-events.js';
+import type { LlmFleet } from './llm-fleet.js';
+import { formatDuration } from './progress-display.js';
+
+/**
+ * Turns a fleet's events into log lines a person can follow: state changes with their reasons,
+ * 429 cool-downs and failovers. The `overloaded (at-capacity)` flapping of a busy endpoint (full,
+ * then a slot frees) is normal operation, so it is counted but not printed; after
+ * `maxLinesPerEndpoint` lines an endpoint's further events are only counted.
+ *
+ * Returns a function that stops listening.
+ */
+export function logFleetEvents(
+  fleet: LlmFleet,
+  log: (line: string) => void,
+  options: { maxLinesPerEndpoint?: number; startedAt?: number; indent?: string } = {},
+): () => void {
+  const max = options.maxLinesPerEndpoint ?? Number.POSITIVE_INFINITY;
+  const start = options.startedAt ?? performance.now();
+  const indent = options.indent ?? '';
+  const lines = new Map<string, number>();
+  const lastReason = new Map<string, string>();
+  const emit = (endpointId: string, text: string) => {
+    const count = (lines.get(endpointId) ?? 0) + 1;
+    lines.set(endpointId, count);
+    if (count <= max) log(`${indent}[${formatDuration(performance.now() - start)}] ${text}`);
+    else if (count === max + 1)
+      log(`${indent}... further events of ${endpointId} are counted in the report, not shown`);
+  };
+  const onState = (event: EndpointStateEvent) => {
+    const previous = lastReason.get(event.endpointId);
+    lastReason.set(event.endpointId, event.reason);
+    if (event.reason === 'at-capacity') return;
+    if (event.from === 'overloaded' && event.to === 'active' && previous === 'at-capacity') return;
+    emit(event.endpointId, `${event.endpointId}: ${event.from} → ${event.to} (${event.reason})`);
+  };
+  const onFailover = (event: FailoverEvent) => {
+    if (event.kind === 'rate-limited') {
+      emit(
+        event.endpointId,
+        `${event.endpointId}: 429, no new requests for ${formatDuration(event.retryAfterMs)}; batch sent elsewhere`,
+      );
+    } else {
+      emit(event.endpointId, `${event.endpointId}: batch failed over (attempt ${event.attempt}): ${event.message}`);
+    }
+  };
+  const offState = fleet.on('endpoint-state', onState);
+  const offFailover = fleet.on('failover', onFailover);
+  return () => {
+    offState();
+    offFailover();
+  };
+}
