@@ -310,6 +310,11 @@ export class EventInventory {
     return out;
   }
 
+  /** Every sale (copies), in the order made. */
+  sales(): SaleRecord[] {
+    return [...this.#sales.values()].map(cloneSale);
+  }
+
   /** The seat a user would get next, in seat order (first free seats), at `now`; for tests and UIs. */
   freeSeats(now: number): string[] {
     const seats = this.definition.seats;

@@ -4,7 +4,7 @@ import { assertInteger } from './input-validation.js';
 import type { InvariantReport } from './invariants.js';
 import type { RefundReason } from './records.js';
 import { SeededRandom } from './seeded-random.js';
-import type { OfferMessage, Ticketing } from './ticketing.js';
+import type { Notifier, OfferMessage, PaymentGateway, Ticketing } from './ticketing.js';
 import { createTicketing } from './ticketing.js';
 import type { TicketingStore } from './ticketing-store.js';
 import { VirtualScheduler } from './virtual-scheduler.js';
@@ -102,6 +102,10 @@ export interface FlashSaleOptions {
    * @default memoryStore()
    */
   store?: TicketingStore;
+  /** Refunds go here too (the simulation records them either way). */
+  payments?: PaymentGateway;
+  /** Offer notifications go here too, before the simulated user reacts. */
+  notifier?: Notifier;
   /** Called after every step (virtual instant), for extra checks. */
   onStep?: (step: FlashSaleStep) => void | Promise<void>;
 }
@@ -237,8 +241,10 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
     holdTtlMs: o.holdTtlMs,
     paymentGraceMs: o.paymentGraceMs,
     offerTtlMs: o.offerTtlMs,
+    ...(options.payments ? { payments: options.payments } : {}),
     notifier: {
       notify: async (message) => {
+        await options.notifier?.notify(message);
         for (const handler of offerHandlers) handler(message);
       },
     },

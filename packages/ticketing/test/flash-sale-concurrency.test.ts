@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { type AllocationRecord, memoryStore, type SaleRecord, simulateFlashSale } from '../src/index.js';
+import { RecordingNotifier, RecordingPayments } from './fixtures.js';
+import { jitteryStore, seeded } from './store-wrappers.js';
+
+describe('20,000 buyers for 1,000 seats, interleaved at every store call', () => {
+  it('keeps every invariant at every step, and settles to available = capacity - sold', async () => {
+    const capacity = 1_000;
+    const perUserLimit = 4;
+    const inner = memoryStore();
+    const store = jitteryStore(inner, seeded(99));
+    const payments = new RecordingPayments();
+    const notifier = new RecordingNotifier();
+    let steps = 0;
+    let maxAllocated = 0;
+    const failures: string[] = [];
+    const fail = (message: string) => {
+      if (failures.length < 20) failures.push(message);
+    };
+    const report = await simulateFlashSale({
+      capacity,
+      buyers: 20_000,
+      holdTtlMs: 60_000,
+      paymentFailureRate: 0.1,
+      abandonRate: 0.2,
+      returnRate: 0.1,
+      duplicateConfirmRate: 0.15,
+      lateConfirmRate: 0.1,
+      waitlistRate: 0.5,
+      perUserLimit,
+      seated: true,
+      seed: 2024,
+      fullCheckEvery: 250,
+      store,
+      payments,
+      notifier,
+      // Independent checks at every step, from the raw allocations and sales (not the counters).
+      onStep: async ({ now, eventId }) => {
+        steps++;
+        const view = await inner.readEvent(eventId, (inventory) => ({
+          live: inventory.liveAllocations(now),
+          sales: inventory.sales(),
+        }));
+        const { live, sales } = view as { live: AllocationRecord[]; sales: SaleRecord[] };
+        const sold = sales.reduce((sum, s) => sum + s.tickets.length, 0);
+        const allocated = live.reduce((sum, a) => sum + a.quantity, 0);
+        maxAllocated = Math.max(maxAllocated, sold + allocated);
+        // invariant: sold + live holds + live offers <= capacity
+        if (sold + allocated > capacity) fail(`t=${now}: sold ${sold} + allocated ${allocated} > ${capacity}`);
+        // invariant: no seat in two live allocations (or an allocation and a ticket)
+        const seats = new Set<string>();
+        let seatCount = 0;
+        for (const a of live) for (const seat of a.seats ?? []) seats.add(seat), seatCount++;
+        for (const s of sales) for (const t of s.tickets) seats.add(t.seat!), seatCount++;
+        if (seats.size !== seatCount) fail(`t=${now}: a seat is in two live allocations`);
+        if (seatCount !== sold + allocated) fail(`t=${now}: ${seatCount} seats for ${sold + allocated} units`);
+        // invariant: per-user limit over holds + offers + tickets
+        const perUser = new Map<string, number>();
+        for (const a of live) perUser.set(a.userId, (perUser.get(a.userId) ?? 0) + a.quantity);
+        for (const s of sales) perUser.set(s.userId, (perUser.get(s.userId) ?? 0) + s.tickets.length);
+        for (const [user, n] of perUser) if (n > perUserLimit) fail(`t=${now}: ${user} has ${n} > ${perUserLimit}`);
+      },
+    });
+
+    expect(failures).toEqual([]);
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.invariants.final.ok).toBe(true);
+    expect(report.oversold).toBe(0);
+    expect(steps).toBe(report.steps);
+    expect(report.invariants.fullChecks).toBeGreaterThan(10);
+    expect(maxAllocated).toBe(capacity); // the sale really ran into the limit
+
+    // The run exercised every behaviour it claims to.
+    expect(report.rejected.allHeld).toBeGreaterThan(1_000);
+    expect(report.rejected.perUserLimit).toBeGreaterThan(0);
+    expect(report.abandoned).toBeGreaterThan(50);
+    expect(report.paymentFailures).toBeGreaterThan(20);
+    expect(report.duplicateConfirmations).toBeGreaterThan(50);
+    expect(report.lateConfirmations).toBeGreaterThan(20);
+    expect(report.refunded).toBeGreaterThan(0);
+    expect(report.returnedTickets).toBeGreaterThan(20);
+    expect(report.waitlist.joined).toBeGreaterThan(1_000);
+    expect(report.waitlist.offers).toBeGreaterThan(50);
+    expect(report.waitlist.purchases).toBeGreaterThan(10);
+    expect(report.waitlist.expiredOffers).toBeGreaterThan(0);
+
+    // Every confirmed payment ended as exactly one order or exactly one refund.
+    const eventId = 'flash-sale';
+    const [paymentRecords, orders, doc] = await Promise.all([
+      inner.listPayments(eventId),
+      inner.listOrders(eventId),
+      inner.getEventDocument(eventId),
+    ]);
+    const ordersByPayment = new Map<string, number>();
+    for (const order of orders) ordersByPayment.set(order.paymentId, (ordersByPayment.get(order.paymentId) ?? 0) + 1);
+    const refundCalls = new Map<string, number>();
+    for (const call of payments.calls) refundCalls.set(call.paymentId, (refundCalls.get(call.paymentId) ?? 0) + 1);
+    for (const p of paymentRecords) {
+      const orderCount = ordersByPayment.get(p.paymentId) ?? 0;
+      const refundCount = refundCalls.get(p.paymentId) ?? 0;
+      expect({ id: p.paymentId, total: orderCount + refundCount }).toEqual({ id: p.paymentId, total: 1 });
+      expect(p.status).toBe(orderCount === 1 ? 'issued' : 'refunded');
+    }
+    expect(paymentRecords.length).toBe(report.orders + report.refunded);
+    expect(orders.length).toBe(report.orders);
+
+    // After settling: available = capacity - sold, and sold = valid tickets across orders.
+    const validTickets = orders.reduce((sum, o) => sum + o.tickets.filter((t) => t.status === 'valid').length, 0);
+    expect(report.sold).toBe(validTickets);
+    expect(report.finalAvailable).toBe(capacity - report.sold);
+
+    // Offers were made (and notified) in join order, once per entry.
+    const seqOf = new Map(doc!.waitlist.map((e) => [e.id, e.seq]));
+    const offered = notifier.messages.map((m) => m.offer.entryId);
+    expect(new Set(offered).size).toBe(offered.length);
+    const seqs = offered.map((id) => seqOf.get(id)!);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // An entry whose user bought is never offered afterwards.
+    for (const entry of doc!.waitlist)
+      if (entry.status === 'purchased') expect(entry.offerSeq === null || entry.holdId !== null).toBe(true);
+  }, 120_000);
+});

@@ -1,0 +1,66 @@
+import type { TicketingStore } from '../src/index.js';
+
+/** A deterministic PRNG for tests (mulberry32). */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Wraps a store so every call yields to other tasks a random number of times before and after it:
+ * concurrent operations interleave at every store boundary, as they would against a remote database.
+ */
+export function jitteryStore(inner: TicketingStore, random: () => number): TicketingStore {
+  const yields = async () => {
+    const n = Math.floor(random() * 4);
+    for (let i = 0; i < n; i++) await Promise.resolve();
+  };
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await yields();
+        const result = await value.apply(target, args);
+        await yields();
+        return result;
+      };
+    },
+  });
+}
+
+/** Where a {@link faultyStore} fails: the `failAt`-th store call after arming, before or after it takes effect. */
+export interface FaultPlan {
+  armed: boolean;
+  failAt: number;
+  mode: 'before' | 'after';
+  calls: number;
+  /** Method names called while armed, for messages. */
+  log: string[];
+}
+
+/** Wraps a store to throw ("crash") at one chosen call: `before` it reaches the store, or `after` it was applied. */
+export function faultyStore(inner: TicketingStore, plan: FaultPlan): TicketingStore {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (!plan.armed) return value.apply(target, args);
+        plan.calls++;
+        plan.log.push(String(property));
+        const fail = plan.calls === plan.failAt;
+        if (fail && plan.mode === 'before') throw new Error(`injected crash before ${String(property)}`);
+        const result = await value.apply(target, args);
+        if (fail) throw new Error(`injected crash after ${String(property)}`);
+        return result;
+      };
+    },
+  });
+}
