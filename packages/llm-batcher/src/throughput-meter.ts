@@ -1,41 +1,46 @@
 /**
- * Tasks-per-second estimate, exponentially weighted over time: each observation of `n` tasks done
- * over `dt` ms moves the estimate towards `n / dt` by `1 − e^(−dt / tauMs)`.
+ * Tasks-per-second estimate, exponentially weighted over time (time constant `tauMs`): both the
+ * count of completions and the elapsed time decay by `e^(−dt / tauMs)`, and the rate is their
+ * ratio. Unlike a sample-by-sample EWMA it needs no warm-up: early on it is the plain average
+ * since the start, later it follows the last few `tauMs` of work.
  */
 export class ThroughputMeter {
   readonly #tauMs: number;
-  #rate = 0;
+  #weightedCount = 0;
+  #weightedMs = 0;
   #last: number;
-  #pending = 0;
-  #seen = false;
 
   constructor(now: number, tauMs = 5000) {
     this.#tauMs = tauMs;
     this.#last = now;
   }
 
-  /** Records `done` tasks completed at `now`. */
-  record(done: number, now: number): void {
-    this.#pending += done;
+  #advance(now: number): void {
     const dt = now - this.#last;
-    if (dt < 20) return; // accumulate very close events: a rate over 0 ms means nothing
-    const instant = (this.#pending * 1000) / dt;
-    const alpha = this.#seen ? 1 - Math.exp(-dt / this.#tauMs) : 1;
-    this.#rate += alpha * (instant - this.#rate);
-    this.#seen = true;
-    this.#pending = 0;
+    if (dt <= 0) return;
+    const decay = Math.exp(-dt / this.#tauMs);
+    // count and time decay alike, so a steady rate is measured exactly
+    this.#weightedCount *= decay;
+    this.#weightedMs = this.#weightedMs * decay + dt;
     this.#last = now;
   }
 
-  /** Tasks per second (0 before the first measurement). */
+  /** Records `done` tasks completed at `now`. */
+  record(done: number, now: number): void {
+    this.#advance(now);
+    this.#weightedCount += done;
+  }
+
+  /** Tasks per second (0 before the first completion or before any time passed). */
   get perSecond(): number {
-    return this.#rate;
+    return this.#weightedMs > 0 ? (this.#weightedCount * 1000) / this.#weightedMs : 0;
   }
 
   /** Estimated ms to finish `remaining` tasks at the current rate; `null` when the rate is unknown. */
   etaMs(remaining: number): number | null {
     if (remaining <= 0) return 0;
-    if (!this.#seen || this.#rate <= 0) return null;
-    return Math.round((remaining / this.#rate) * 1000);
+    const rate = this.perSecond;
+    if (rate <= 0) return null;
+    return Math.round((remaining / rate) * 1000);
   }
 }
