@@ -69,7 +69,9 @@ export interface WaitlistEntryRecord {
 }
 
 /** A transition record written atomically with the state change, moved to the audit log or outbox afterwards. */
-export type JournalRecord = { kind: 'audit'; entry: AuditEntry } | { kind: 'notice'; notice: Notice };
+export type JournalRecord =
+  | { kind: 'audit'; id: string; entry: AuditEntry }
+  | { kind: 'notice'; id: string; notice: Notice };
 
 /**
  * The event inventory document: everything that must change atomically to keep
@@ -679,6 +681,7 @@ export class EventInventory {
       });
       this.#journal.push({
         kind: 'notice',
+        id: `n_${allocation.holdId}`,
         notice: {
           id: `n_${allocation.holdId}`,
           eventId: this.definition.id,
@@ -768,10 +771,12 @@ export class EventInventory {
   }
 
   #audit(at: number, type: AuditType, fields: Omit<AuditEntry, 'id' | 'eventId' | 'at' | 'type'>): void {
+    const id = `${this.definition.id}:${++this.#counters.journal}`;
     this.#journal.push({
       kind: 'audit',
+      id,
       entry: {
-        id: `${this.definition.id}:${++this.#counters.journal}`,
+        id,
         eventId: this.definition.id,
         at,
         type,

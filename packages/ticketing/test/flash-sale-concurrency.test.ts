@@ -48,10 +48,12 @@ describe('20,000 buyers for 1,000 seats, interleaved at every store call', () =>
         // invariant: sold + live holds + live offers <= capacity
         if (sold + allocated > capacity) fail(`t=${now}: sold ${sold} + allocated ${allocated} > ${capacity}`);
         // invariant: no seat in two live allocations (or an allocation and a ticket)
-        const seats = new Set<string>();
-        let seatCount = 0;
-        for (const a of live) for (const seat of a.seats ?? []) seats.add(seat), seatCount++;
-        for (const s of sales) for (const t of s.tickets) seats.add(t.seat!), seatCount++;
+        const allSeats = [
+          ...live.flatMap((a) => a.seats ?? []),
+          ...sales.flatMap((s) => s.tickets.map((t) => t.seat!)),
+        ];
+        const seats = new Set(allSeats);
+        const seatCount = allSeats.length;
         if (seats.size !== seatCount) fail(`t=${now}: a seat is in two live allocations`);
         if (seatCount !== sold + allocated) fail(`t=${now}: ${seatCount} seats for ${sold + allocated} units`);
         // invariant: per-user limit over holds + offers + tickets
