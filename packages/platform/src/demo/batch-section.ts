@@ -40,7 +40,7 @@ export const batchSection: DemoSection = {
           jitterMs,
           seed: 2,
           failureRate: 0.05,
-          rateLimit: { requests: 40, windowMs: 1000 },
+          rateLimit: { requests: 25, windowMs: 1000 },
         }),
       );
       servers.push(await startMockLlmServer({ latencyMs, jitterMs, seed: 3 }));
@@ -78,7 +78,7 @@ export const batchSection: DemoSection = {
         `  job ${job.id}: ${taskCount} tasks, ${batchSize} per request, through ${servers.length} endpoints × ${perEndpoint} concurrent requests`,
       );
       context.out(`  endpoints: ${servers.map((server, index) => `${names[index]} ${server.url}`).join(', ')}`);
-      context.out('  flaky answers 429 beyond 40 requests/s and 500 to 5% of requests; doomed is killed at 50%');
+      context.out('  flaky answers 429 beyond 25 requests/s and 500 to 5% of requests; doomed is killed at 50%');
       let killedAt: number | undefined;
       const report = await runJobWithProgress({
         batcher,
@@ -133,7 +133,7 @@ export const batchSection: DemoSection = {
       }
       context.out();
       context.out(
-        `  ${report.state}: ${report.succeeded} succeeded, ${report.failed} failed, ${report.attempts - report.succeeded - report.failed} retries, ` +
+        `  ${report.state}: ${report.succeeded} succeeded, ${report.failed} failed, ${report.attempts - report.succeeded - report.failed} batcher retries, ` +
           `${stats.failovers} failovers, ${stats.rateLimited} answers 429, ${stats.stateChanges} endpoint state changes`,
       );
       context.out(
@@ -175,7 +175,14 @@ export const batchSection: DemoSection = {
         ],
       };
     } finally {
-      await Promise.allSettled(servers.map((server) => server.close()));
+      // Close gracefully, but do not wait for idle keep-alive connections to time out.
+      await Promise.allSettled(
+        servers.map((server) =>
+          Promise.race([server.close(), new Promise<void>((resolve) => setTimeout(resolve, 300).unref())]).finally(() =>
+            server.kill(),
+          ),
+        ),
+      );
     }
   },
 };
