@@ -11,24 +11,24 @@ import { makeTasks } from './counting-store.js';
 
 describe('rate limits', () => {
   it('the request bucket keeps every server window under its limit: no 429 at all', async () => {
-    // server: at most 6 requests per 250 ms window; batcher: 16/s with a burst of 1, so at most
-    // 1 + 16 × 0.25 = 5 requests in any 250 ms
+    // server: at most 6 requests per 250 ms window; batcher: 12/s with a burst of 1, so at most
+    // 1 + 12 × 0.25 = 4 requests leave in any 250 ms (2 of margin for arrival jitter on a loaded machine)
     const server = await startMockLlmServer({ latencyMs: 1, rateLimit: { requests: 6, windowMs: 250 } });
     try {
-      const tasks = makeTasks(250);
+      const tasks = makeTasks(200);
       const batcher = createBatcher({
         source: memoryTaskSource(tasks),
         client: httpLlmClient({ url: server.url }),
         concurrency: 8,
-        rateLimit: { requestsPerMinute: 960, requestBurst: 1 },
+        rateLimit: { requestsPerMinute: 720, requestBurst: 1 },
       });
       const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
       const report = await batcher.runJob(job.id);
-      expect(report).toMatchObject({ state: 'completed', succeeded: 250, rateLimited: 0, requests: 25 });
+      expect(report).toMatchObject({ state: 'completed', succeeded: 200, rateLimited: 0, requests: 20 });
       const stats = server.stats();
       expect(stats.rateLimited).toBe(0);
       expect(stats.maxRequestsPerWindow).toBeLessThanOrEqual(6);
-      expect(stats.requests).toBe(25);
+      expect(stats.requests).toBe(20);
     } finally {
       await server.close();
     }

@@ -177,3 +177,41 @@ describe('a runner that dies mid-job', () => {
     expect(await store.countItems(job.id)).toMatchObject({ pending: 30, leased: 0, attempts: 0 });
   });
 });
+
+describe('several runners on one job', () => {
+  it('share the work item by item; every task is written exactly once', async () => {
+    const server = await startMockLlmServer({
+      latencyMs: 2,
+      jitterMs: 3,
+      failureRate: 0.05,
+      itemErrorRate: 0.05,
+      seed: 11,
+    });
+    try {
+      const tasks = makeTasks(1000, 'm-');
+      const source = memoryTaskSource(tasks);
+      const store = countingStore(memoryJobStore());
+      const make = () =>
+        createBatcher({
+          source,
+          store,
+          client: httpLlmClient({ url: server.url }),
+          concurrency: 3,
+          retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 20 },
+          pollIntervalMs: 10,
+        });
+      const first = make();
+      const job = await first.createJob({ taskIds: tasks.map((t) => t.id) });
+      const reports = await Promise.all([first.runJob(job.id), make().runJob(job.id), make().runJob(job.id)]);
+      for (const report of reports) {
+        expect(report).toMatchObject({ state: 'completed', succeeded: 1000, failed: 0, staleWrites: 0 });
+        expect(report.requests).toBeGreaterThan(0);
+      }
+      expect(store.succeededWrites.size).toBe(1000);
+      expect([...store.succeededWrites.values()].every((n) => n === 1)).toBe(true);
+      expect(store.rejectedWrites).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
