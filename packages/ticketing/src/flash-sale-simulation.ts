@@ -375,7 +375,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
     await scheduler.sleep(random.int(0, o.arrivalWindowMs));
     const userId = `u${i % distinctUsers}`;
     const r = random.next();
-    const quantity = Math.min(o.maxQuantity, r < 0.6 ? 1 : r < 0.9 ? 2 : 3);
+    const quantity = Math.min(o.maxQuantity, options.capacity, r < 0.6 ? 1 : r < 0.9 ? 2 : 3);
     const started = performance.now();
     c.operations++;
     let hold: Awaited<ReturnType<Ticketing['hold']>>;

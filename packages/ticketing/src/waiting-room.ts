@@ -96,7 +96,7 @@ class WaitingRoomImpl implements WaitingRoom {
   readonly #tokenTtlMs: number;
   readonly #roomId: string;
   readonly #burst: number;
-  #allowance = 1;
+  #allowance: number;
   #refilledAt: number;
   #line: string[] = [];
   #lineHead = 0;
@@ -126,6 +126,7 @@ class WaitingRoomImpl implements WaitingRoom {
     this.#tokenTtlMs = tokenTtlMs;
     this.#roomId = roomId;
     this.#burst = Math.max(1, options.admitPerSecond);
+    this.#allowance = this.#burst; // the room opens with one second's worth of admissions
     this.#refilledAt = this.#clock.now();
   }
 

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, simulateFlashSale } from '../src/index.js';
+
+describe('simulateFlashSale', () => {
+  it('is deterministic for a seed (every count; only timings differ)', async () => {
+    const options = {
+      capacity: 100,
+      buyers: 2_000,
+      holdTtlMs: 30_000,
+      paymentFailureRate: 0.1,
+      abandonRate: 0.2,
+      seed: 42,
+    };
+    const a = await simulateFlashSale(options);
+    const b = await simulateFlashSale(options);
+    const counts = (r: typeof a) => {
+      const { wallMs, throughput, holdLatencyMs, ...rest } = r;
+      return rest;
+    };
+    expect(counts(b)).toEqual(counts(a));
+    const c = await simulateFlashSale({ ...options, seed: 43 });
+    expect(counts(c)).not.toEqual(counts(a));
+  });
+
+  it('reports sales, refunds, expiries, waitlist offers, oversold = 0 and the invariant checks', async () => {
+    const report = await simulateFlashSale({
+      capacity: 200,
+      buyers: 4_000,
+      holdTtlMs: 60_000,
+      paymentFailureRate: 0.1,
+      abandonRate: 0.2,
+      seed: 5,
+    });
+    expect(report.oversold).toBe(0);
+    expect(report.sold).toBeGreaterThan(150);
+    expect(report.sold).toBeLessThanOrEqual(200);
+    expect(report.finalAvailable).toBe(report.expectedAvailable);
+    expect(report.expiredHolds).toBeGreaterThan(0);
+    expect(report.waitlist.offers).toBeGreaterThan(0);
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.invariants.final.ok).toBe(true);
+    expect(report.invariants.final.checks.map((c) => c.name)).toEqual([
+      'capacity',
+      'seats',
+      'per_user_limit',
+      'payments',
+      'orders',
+      'waitlist_order',
+      'settled',
+    ]);
+    expect(report.invariants.continuousChecks).toBe(report.steps);
+    expect(report.throughput.operationsPerSecond).toBeGreaterThan(0);
+    expect(report.holdLatencyMs.p99).toBeGreaterThanOrEqual(report.holdLatencyMs.p50);
+  });
+
+  it('property: any seed and rates, with or without the sweeper, keep every invariant', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          capacity: fc.integer({ min: 1, max: 40 }),
+          buyers: fc.integer({ min: 1, max: 250 }),
+          paymentFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
+          abandonRate: fc.double({ min: 0, max: 1, noNaN: true }),
+          returnRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          lateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          seated: fc.boolean(),
+          sweepIntervalMs: fc.constantFrom(0, 5_000),
+          holdTtlMs: fc.integer({ min: 2_000, max: 60_000 }),
+        }),
+        async (options) => {
+          const report = await simulateFlashSale({ ...options, fullCheckEvery: 10 });
+          expect(report.invariants.violations).toEqual([]);
+          expect(report.oversold).toBe(0);
+          expect(report.finalAvailable).toBe(options.capacity - report.sold);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('rejects bad options', async () => {
+    await expect(simulateFlashSale({ capacity: 0, buyers: 1 })).rejects.toThrow(
+      'Expected `capacity` to be an integer from 1 and up, got `0` (number)',
+    );
+    await expect(simulateFlashSale({ capacity: 1, buyers: 1, abandonRate: 2 })).rejects.toThrow(InvalidArgumentError);
+    await expect(simulateFlashSale({ capacity: 1, buyers: 1, abandonRate: 2 })).rejects.toThrow(
+      'Expected `abandonRate` to be a number from 0 to 1, got `2` (number)',
+    );
+  });
+});
