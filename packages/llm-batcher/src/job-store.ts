@@ -162,8 +162,9 @@ export interface JobStore {
    */
   transitionJob(jobId: string, from: readonly JobState[], to: JobState, now: number): Promise<JobRecord | undefined>;
   /**
-   * Leases up to `limit` items, in `seq` order: pending items whose `notBefore <= now`, and leased
-   * items whose lease expired (`leaseExpiresAt <= now`).
+   * Leases up to `limit` claimable items: pending items whose `notBefore <= now`, and leased items
+   * whose lease expired (`leaseExpiresAt <= now`). Items never tried come in `seq` order; items
+   * handed back for a retry may come before or after fresher ones, depending on the adapter.
    */
   claimItems(jobId: string, options: ClaimOptions): Promise<JobItemRecord[]>;
   /** Pushes back the expiry of the items still held under `leaseId`; returns how many were. */

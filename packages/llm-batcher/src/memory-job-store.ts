@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './batcher-error.js';
 import { FINAL_JOB_STATES, type JobRecord, type JobState } from './job.js';
 import type {
   ClaimOptions,
@@ -32,7 +33,7 @@ class MemoryJobStore implements JobStore {
       const existing = this.#byKey.get(job.idempotencyKey);
       if (existing !== undefined) return { job: { ...this.#jobs.get(existing)! }, created: false };
     }
-    if (this.#jobs.has(job.id)) throw new Error(`Expected a new job id, got \`${job.id}\` which exists`);
+    if (this.#jobs.has(job.id)) throw new InvalidArgumentError(`Expected a new job id, got \`${job.id}\` which exists`);
     const record: JobRecord = {
       id: job.id,
       state: 'queued',
@@ -50,7 +51,8 @@ class MemoryJobStore implements JobStore {
       counts: { pending: 0, leased: 0, succeeded: 0, failed: 0, cancelled: 0, attempts: 0 },
     };
     job.tasks.forEach((task, seq) => {
-      if (items.byId.has(task.id)) throw new Error(`Expected distinct task ids, got \`${task.id}\` twice`);
+      if (items.byId.has(task.id))
+        throw new InvalidArgumentError(`Expected distinct task ids, got \`${task.id}\` twice`);
       const item: JobItemRecord = {
         jobId: job.id,
         taskId: task.id,

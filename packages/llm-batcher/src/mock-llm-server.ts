@@ -9,7 +9,7 @@ import {
   checkRate,
   describe,
 } from './argument-checks.js';
-import { InvalidArgumentError } from './batcher-error.js';
+import { BatcherError, InvalidArgumentError } from './batcher-error.js';
 
 /**
  * The server's own rate limit: more than `requests` requests in one fixed window of `windowMs`
@@ -430,7 +430,8 @@ export async function startMockLlmServer(options: MockLlmServerOptions = {}): Pr
     });
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('Expected a TCP address');
+  if (address === null || typeof address === 'string')
+    throw new BatcherError(`Expected the server to listen on a TCP port, got ${String(address)}`);
   const base = `http://127.0.0.1:${address.port}`;
   let closed = false;
 
