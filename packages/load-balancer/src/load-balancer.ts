@@ -395,7 +395,7 @@ export class LoadBalancer<Task, Result> {
     worker.current++;
     this.#running++;
     // invariant: inFlight <= capacity — a full worker leaves `active` before the next pick
-    if (worker.inFlight >= worker.capacity) this.#updateState(worker, 'at-capacity');
+    if (worker.inFlight >= worker.capacity) this.#updateState(worker, 'at-capacity', now);
     this.#run(worker, attempt);
   }
 
@@ -429,12 +429,13 @@ export class LoadBalancer<Task, Result> {
     if (!this.#attemptSettled(worker, attempt, 'fulfilled')) return;
     worker.completed++;
     worker.consecutiveFailures = 0;
-    this.#runMs.add(this.#now() - attempt.startedAt);
+    const now = this.#now();
+    this.#runMs.add(now - attempt.startedAt);
     const state = attempt.state;
     if (state !== undefined) this.#finish(state);
     this.#completed++;
     attempt.resolve(value);
-    this.#slotFreed(worker);
+    this.#slotFreed(worker, now);
   }
 
   #attemptFailed(worker: WorkerEntry, attempt: Attempt, error: unknown): void {
@@ -468,9 +469,9 @@ export class LoadBalancer<Task, Result> {
   }
 
   /** A slot of `worker` came free: it may leave `overloaded`, finish draining, take more work. */
-  #slotFreed(worker: WorkerEntry): void {
+  #slotFreed(worker: WorkerEntry, now?: number): void {
     if (worker.state === 'overloaded' && worker.stateReason === 'at-capacity' && worker.inFlight < worker.capacity) {
-      this.#updateState(worker, 'recovered');
+      this.#updateState(worker, 'recovered', now);
     }
     if (worker.draining && worker.current === 0 && !worker.removed) this.#finishRemoval(worker);
     if (this.#queue.live > 0) this.#pump();
@@ -626,7 +627,7 @@ export class LoadBalancer<Task, Result> {
    * Precedence: draining > unreachable > joining > overloaded (retry-after, load, capacity) > active.
    * `reason` names the cause when it is not implied by the flags.
    */
-  #updateState(worker: WorkerEntry, reason: WorkerStateReason): void {
+  #updateState(worker: WorkerEntry, reason: WorkerStateReason, now?: number): void {
     if (worker.removed) return;
     let to: WorkerEntry['state'];
     let why: WorkerStateReason = reason;
@@ -655,7 +656,7 @@ export class LoadBalancer<Task, Result> {
     if (from === to && to !== 'overloaded') return;
     worker.state = to;
     worker.stateReason = why;
-    worker.stateSince = this.#now();
+    worker.stateSince = now ?? this.#now();
     if (from === 'active') this.#activeWorkers--;
     if (to === 'active') this.#activeWorkers++;
     if (from !== to) {

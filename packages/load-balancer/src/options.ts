@@ -239,18 +239,20 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
   if (maxQueueSize !== Number.POSITIVE_INFINITY) expectInteger('maxQueueSize', maxQueueSize, 0);
   const clock = options.clock === undefined ? systemClock : expectObject('clock', options.clock);
   expectFunction('clock.now', clock.now);
-  const resolvedClock: Required<Clock> = {
-    now: () => (clock.now as () => number)(),
-    setTimeout:
-      clock.setTimeout === undefined
-        ? systemClock.setTimeout
-        : expectFunction<Required<Clock>['setTimeout']>('clock.setTimeout', clock.setTimeout).bind(clock),
-    clearTimeout:
-      clock.clearTimeout === undefined
-        ? systemClock.clearTimeout
-        : expectFunction<Required<Clock>['clearTimeout']>('clock.clearTimeout', clock.clearTimeout).bind(clock),
-  };
-  if (options.clock !== undefined) resolvedClock.now = (clock.now as () => number).bind(clock);
+  const resolvedClock: Required<Clock> =
+    options.clock === undefined
+      ? systemClock
+      : {
+          now: (clock.now as () => number).bind(clock),
+          setTimeout:
+            clock.setTimeout === undefined
+              ? systemClock.setTimeout
+              : expectFunction<Required<Clock>['setTimeout']>('clock.setTimeout', clock.setTimeout).bind(clock),
+          clearTimeout:
+            clock.clearTimeout === undefined
+              ? systemClock.clearTimeout
+              : expectFunction<Required<Clock>['clearTimeout']>('clock.clearTimeout', clock.clearTimeout).bind(clock),
+        };
   return {
     strategy,
     heartbeatIntervalMs,

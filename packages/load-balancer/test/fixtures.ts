@@ -1,0 +1,83 @@
+import type { ExecuteContext, WorkerSpec } from '../src/index.js';
+
+/** A task handed to a controllable worker: the test settles it by hand. */
+export interface Held<T> {
+  readonly task: T;
+  readonly context: ExecuteContext;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A worker whose `execute` calls wait until the test resolves them, recording every call and
+ * the most tasks it ever had in flight at once.
+ */
+export function heldWorker<T>(id: string, capacity: number, extra: Partial<WorkerSpec<T, unknown>> = {}) {
+  const held: Held<T>[] = [];
+  const calls: T[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const spec: WorkerSpec<T, unknown> = {
+    id,
+    capacity,
+    ...extra,
+    execute(task, context) {
+      calls.push(task);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      return new Promise((resolve, reject) => {
+        held.push({
+          task,
+          context,
+          resolve: (value) => {
+            inFlight--;
+            resolve(value);
+          },
+          reject: (error) => {
+            inFlight--;
+            reject(error);
+          },
+        });
+      });
+    },
+  };
+  return {
+    spec,
+    held,
+    calls,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    /** Resolves the oldest held call with `value` (default: its task). */
+    next(value?: unknown) {
+      const call = held.shift();
+      if (!call) throw new Error(`worker ${id} has nothing in flight`);
+      call.resolve(value === undefined ? call.task : value);
+      return call;
+    },
+  };
+}
+
+/** Lets pending promise callbacks run. */
+export async function flush(turns = 3): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Records how a promise settled without leaving it unhandled. */
+export function track<T>(promise: Promise<T>) {
+  const outcome: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = { status: 'pending' };
+  promise.then(
+    (value) => {
+      outcome.status = 'fulfilled';
+      outcome.value = value;
+    },
+    (error) => {
+      outcome.status = 'rejected';
+      outcome.error = error;
+    },
+  );
+  return outcome;
+}
