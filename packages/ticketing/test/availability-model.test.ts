@@ -3,13 +3,6 @@ import { expect, it } from 'vitest';
 import { createTicketing, type Hold, SoldOutError } from '../src/index.js';
 import { ManualClock } from './fixtures.js';
 
-type Command =
-  | { kind: 'hold'; user: number; quantity: number }
-  | { kind: 'release'; index: number }
-  | { kind: 'begin'; index: number }
-  | { kind: 'confirm'; index: number }
-  | { kind: 'advance'; ms: number };
-
 const command = fc.oneof(
   fc.record({
     kind: fc.constant('hold' as const),

@@ -1,0 +1,18 @@
+import { expect, it, vi } from 'vitest';
+import { main } from '../bench/ticketing.bench.js';
+
+it('the benchmark runs (quick) and prints its table', async () => {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  try {
+    await main({ quick: true });
+  } finally {
+    spy.mockRestore();
+  }
+  const out = lines.join('\n');
+  expect(out).toContain('holds/s');
+  expect(out).toContain('confirmed purchases/s');
+  expect(out).toMatch(/0 violations, final ok/);
+}, 60_000);
