@@ -1,8 +1,24 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
 import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
 import { LevelAncestors } from './level-ancestors.js';
-import { readTree } from './parent-table.js';
+import {
+  INFO_FIELDS as LAYOUT_INFO_FIELDS,
+  NOT_A_NODE as LAYOUT_NOT_A_NODE,
+  PARENT_BIAS as LAYOUT_PARENT_BIAS,
+  readTree,
+} from './parent-table.js';
 import { RangeMinimum } from './range-minimum.js';
+
+// Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
+// format (an imported binding can compile to a property read on every use).
+const INFO_FIELDS = LAYOUT_INFO_FIELDS;
+const NOT_A_NODE = LAYOUT_NOT_A_NODE;
+const PARENT_BIAS = LAYOUT_PARENT_BIAS;
+
+/** Fields of a slot's cell in `#info` after field 0 (the parent, see {@link INFO_FIELDS}). */
+const END = 1;
+const DEPTH = 2;
+const PRE = 3;
 
 /**
  * A tree preprocessed for O(1) lowest-common-ancestor queries. Build it once in O(n) (one pass over
@@ -28,22 +44,24 @@ import { RangeMinimum } from './range-minimum.js';
  * ```
  */
 export class LcaIndex<Id> {
-  /** Preorder position → slot (the node id itself for dense input). */
-  readonly #order: Int32Array;
-  /** Slot → preorder position. */
-  readonly #preOf: Int32Array;
+  /**
+   * Per slot, `INFO_FIELDS` int32: [parent slot + `PARENT_BIAS` (0: not a node), end of its
+   * preorder range (position + subtree size), depth, preorder position].
+   */
+  readonly #info: Int32Array;
+  /** Preorder position p → `[depth, parent slot]` at `[2p, 2p + 1]`. */
+  readonly #pairs: Int32Array;
+  readonly #slots: number;
+  readonly #rootSlot: number;
   /** Slot → id, for every form but dense. */
   readonly #ids: Id[] | undefined;
   /** Id → slot, for every form but dense. */
   readonly #slotOf: Map<Id, number> | undefined;
-  /** Preorder position → the parent's slot (-1 for the root). */
-  readonly #upSlot: Int32Array;
-  /** Preorder position → depth (root 0). */
-  readonly #depth: Int32Array;
-  /** Preorder position → number of nodes in its subtree (itself included). */
-  readonly #size: Int32Array;
   readonly #minimum: RangeMinimum;
+  /** Built on the first `kthAncestor` that needs it. */
   #levels: LevelAncestors | undefined;
+  /** Preorder position → slot, built with `#levels`. */
+  #order: Int32Array | undefined;
 
   /**
    * Builds the index. Throws {@link TreeCycleError}, {@link MultipleParentsError},
@@ -58,51 +76,46 @@ export class LcaIndex<Id> {
       throw new InvalidArgumentError('options', 'an object', options);
     }
     const table = readTree<Id>(children, options.root);
-    const { parent, slots, topo, nodes: n } = table;
-    // Preorder positions without a depth-first walk: a node's subtree is a contiguous range, so
-    // with subtree sizes known (children first), each child's start is its parent's next free
-    // position. Two passes over a parents-first order, whose random reads do not depend on each
-    // other (a walk would chase pointers one at a time).
-    const free = new Int32Array(slots).fill(1); // subtree sizes, then next free position
+    const { info, slots, topo, nodes: n, root } = table;
+    // Preorder positions without a depth-first walk: a subtree is a contiguous preorder range, so
+    // once subtree sizes are known (children first), each child starts at its parent's next free
+    // position. Two passes over a parents-first order whose random reads do not wait on each other
+    // (a walk would chase one pointer at a time); a node's fields share one 16-byte cell.
+    // Field END holds size - 1 in the first pass, the next free position in the second, and the
+    // end of the node's range once all its children are placed.
     const count = topo === undefined ? slots : topo.length;
-    for (let k = count - 1; k > 0; k--) {
+    for (let k = table.sized ? 0 : count - 1; k > 0; k--) {
       const v = topo === undefined ? k : (topo[k] as number);
-      const p = parent[v] as number;
-      if (p >= 0) free[p] = (free[p] as number) + (free[v] as number);
+      const p = (info[INFO_FIELDS * v] as number) - PARENT_BIAS;
+      if (p < 0) continue;
+      const at = INFO_FIELDS * p + END;
+      info[at] = (info[at] as number) + (info[INFO_FIELDS * v + END] as number) + 1;
     }
-    const preOf = new Int32Array(slots).fill(-1);
-    const order = new Int32Array(n);
-    const upSlot = new Int32Array(n);
-    const depth = new Int32Array(n);
-    const size = new Int32Array(n);
-    const root = table.root;
-    preOf[root] = 0;
-    order[0] = root;
-    upSlot[0] = -1;
-    size[0] = n;
-    free[root] = 1;
+    const pairs = new Int32Array(2 * n);
+    pairs[1] = -1;
+    info[INFO_FIELDS * root + END] = 1;
     for (let k = 1; k < count; k++) {
       const v = topo === undefined ? k : (topo[k] as number);
-      const p = parent[v] as number;
+      const p = (info[INFO_FIELDS * v] as number) - PARENT_BIAS;
       if (p < 0) continue;
-      const at = free[p] as number;
-      const subtree = free[v] as number;
-      free[p] = at + subtree;
-      free[v] = at + 1;
-      preOf[v] = at;
-      order[at] = v;
-      upSlot[at] = p;
-      size[at] = subtree;
-      depth[at] = (depth[preOf[p] as number] as number) + 1;
+      const cellP = INFO_FIELDS * p;
+      const cellV = INFO_FIELDS * v;
+      const at = info[cellP + END] as number;
+      const depth = (info[cellP + DEPTH] as number) + 1;
+      info[cellP + END] = at + (info[cellV + END] as number) + 1;
+      info[cellV + END] = at + 1;
+      info[cellV + DEPTH] = depth;
+      info[cellV + PRE] = at;
+      pairs[2 * at] = depth;
+      pairs[2 * at + 1] = p;
     }
-    this.#order = order;
-    this.#preOf = preOf;
+    this.#info = info;
+    this.#pairs = pairs;
+    this.#slots = slots;
+    this.#rootSlot = root;
     this.#ids = table.ids;
     this.#slotOf = table.slotOf;
-    this.#upSlot = upSlot;
-    this.#depth = depth;
-    this.#size = size;
-    this.#minimum = new RangeMinimum(depth);
+    this.#minimum = new RangeMinimum(pairs, n);
   }
 
   /**
@@ -115,7 +128,7 @@ export class LcaIndex<Id> {
    * ```
    */
   get root(): Id {
-    return this.#id(0);
+    return this.#slotId(this.#rootSlot);
   }
 
   /**
@@ -128,7 +141,7 @@ export class LcaIndex<Id> {
    * ```
    */
   get size(): number {
-    return this.#order.length;
+    return this.#pairs.length >>> 1;
   }
 
   /**
@@ -158,7 +171,7 @@ export class LcaIndex<Id> {
    * ```
    */
   lca(a: Id, b: Id): Id {
-    return this.#slotId(this.#lcaSlot(this.#pre(a, 'a'), this.#pre(b, 'b')));
+    return this.#slotId(this.#lcaSlot(this.#slot(a, 'a'), this.#slot(b, 'b')));
   }
 
   /**
@@ -178,12 +191,22 @@ export class LcaIndex<Id> {
     if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
       throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
     }
+    const info = this.#info;
     let first = -1;
     let last = -1;
+    let firstPre = 0;
+    let lastPre = 0;
     for (const node of nodes) {
-      const p = this.#pre(node, 'nodes');
-      if (first < 0 || p < first) first = p;
-      if (p > last) last = p;
+      const slot = this.#slot(node, 'nodes');
+      const pre = info[INFO_FIELDS * slot + PRE] as number;
+      if (first < 0 || pre < firstPre) {
+        first = slot;
+        firstPre = pre;
+      }
+      if (last < 0 || pre > lastPre) {
+        last = slot;
+        lastPre = pre;
+      }
     }
     if (first < 0) throw new InvalidArgumentError('nodes', 'at least one node', nodes);
     return this.#slotId(this.#lcaSlot(first, last));
@@ -208,7 +231,7 @@ export class LcaIndex<Id> {
       if (typeof pair !== 'object' || pair === null || pair.length !== 2) {
         throw new InvalidArgumentError(`pairs[${answers.length}]`, 'an [a, b] pair', pair);
       }
-      answers.push(this.#slotId(this.#lcaSlot(this.#pre(pair[0], 'a'), this.#pre(pair[1], 'b'))));
+      answers.push(this.#slotId(this.#lcaSlot(this.#slot(pair[0], 'a'), this.#slot(pair[1], 'b'))));
     }
     return answers;
   }
@@ -223,7 +246,7 @@ export class LcaIndex<Id> {
    * ```
    */
   depth(node: Id): number {
-    return this.#depth[this.#pre(node, 'node')] as number;
+    return this.#info[INFO_FIELDS * this.#slot(node, 'node') + DEPTH] as number;
   }
 
   /**
@@ -237,7 +260,7 @@ export class LcaIndex<Id> {
    * ```
    */
   parent(node: Id): Id | undefined {
-    const slot = this.#upSlot[this.#pre(node, 'node')] as number;
+    const slot = (this.#info[INFO_FIELDS * this.#slot(node, 'node')] as number) - PARENT_BIAS;
     return slot < 0 ? undefined : this.#slotId(slot);
   }
 
@@ -253,9 +276,10 @@ export class LcaIndex<Id> {
    * ```
    */
   isAncestor(ancestor: Id, node: Id): boolean {
-    const a = this.#pre(ancestor, 'ancestor');
-    const p = this.#pre(node, 'node');
-    return a <= p && p < a + (this.#size[a] as number);
+    const info = this.#info;
+    const cell = INFO_FIELDS * this.#slot(ancestor, 'ancestor');
+    const p = info[INFO_FIELDS * this.#slot(node, 'node') + PRE] as number;
+    return (info[cell + PRE] as number) <= p && p < (info[cell + END] as number);
   }
 
   /**
@@ -268,13 +292,15 @@ export class LcaIndex<Id> {
    * ```
    */
   distance(a: Id, b: Id): number {
-    const pa = this.#pre(a, 'a');
-    const pb = this.#pre(b, 'b');
+    const info = this.#info;
+    const cellA = INFO_FIELDS * this.#slot(a, 'a');
+    const cellB = INFO_FIELDS * this.#slot(b, 'b');
+    const pa = info[cellA + PRE] as number;
+    const pb = info[cellB + PRE] as number;
     if (pa === pb) return 0;
-    const depth = this.#depth;
     // the shallowest node strictly after the first one in preorder is a child of the LCA
-    const below = depth[this.#minimum.argmin(Math.min(pa, pb) + 1, Math.max(pa, pb))] as number;
-    return (depth[pa] as number) + (depth[pb] as number) - 2 * (below - 1);
+    const below = this.#pairs[2 * this.#minimum.argmin(Math.min(pa, pb) + 1, Math.max(pa, pb))] as number;
+    return (info[cellA + DEPTH] as number) + (info[cellB + DEPTH] as number) - 2 * (below - 1);
   }
 
   /**
@@ -288,16 +314,15 @@ export class LcaIndex<Id> {
    * ```
    */
   path(a: Id, b: Id): Id[] {
-    const pa = this.#pre(a, 'a');
-    const pb = this.#pre(b, 'b');
-    const preOf = this.#preOf;
-    const upSlot = this.#upSlot;
-    const meet = preOf[this.#lcaSlot(pa, pb)] as number;
+    const sa = this.#slot(a, 'a');
+    const sb = this.#slot(b, 'b');
+    const info = this.#info;
+    const meet = this.#lcaSlot(sa, sb);
     const path: Id[] = [];
-    for (let p = pa; p !== meet; p = preOf[upSlot[p] as number] as number) path.push(this.#id(p));
-    path.push(this.#id(meet));
+    for (let s = sa; s !== meet; s = (info[INFO_FIELDS * s] as number) - PARENT_BIAS) path.push(this.#slotId(s));
+    path.push(this.#slotId(meet));
     const start = path.length;
-    for (let p = pb; p !== meet; p = preOf[upSlot[p] as number] as number) path.push(this.#id(p));
+    for (let s = sb; s !== meet; s = (info[INFO_FIELDS * s] as number) - PARENT_BIAS) path.push(this.#slotId(s));
     // the second half was collected from b upward; put it in order
     for (let i = start, j = path.length - 1; i < j; i++, j--) {
       const swap = path[i] as Id;
@@ -319,49 +344,60 @@ export class LcaIndex<Id> {
    * ```
    */
   kthAncestor(node: Id, k: number): Id | undefined {
-    const p = this.#pre(node, 'node');
+    const slot = this.#slot(node, 'node');
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) {
       throw new InvalidArgumentError('k', 'an integer from 0 and up', k);
     }
-    const target = (this.#depth[p] as number) - k;
+    const info = this.#info;
+    const cell = INFO_FIELDS * slot;
+    const target = (info[cell + DEPTH] as number) - k;
     if (target < 0) return undefined;
     if (k === 0) return node;
-    if (k === 1) return this.#slotId(this.#upSlot[p] as number);
-    this.#levels ??= new LevelAncestors(this.#depth);
-    return this.#id(this.#levels.ancestorAt(p, target));
+    if (k === 1) return this.#slotId((info[cell] as number) - PARENT_BIAS);
+    const p = info[cell + PRE] as number;
+    if (this.#levels === undefined || this.#order === undefined) {
+      const order = new Int32Array(this.size);
+      for (let s = 0; s < this.#slots; s++) {
+        if (info[INFO_FIELDS * s] !== NOT_A_NODE) order[info[INFO_FIELDS * s + PRE] as number] = s;
+      }
+      this.#order = order;
+      this.#levels = new LevelAncestors(this.#pairs);
+    }
+    return this.#slotId(this.#order[this.#levels.ancestorAt(p, target)] as number);
   }
 
   /**
-   * The slot of the LCA of preorder positions `pa` and `pb`. For `pa < pb` every node in the
-   * preorder range `(pa, pb]` lies below the LCA, and the shallowest of them is a child of it
-   * (the one on the way to `pb`), so the LCA is that node's parent.
+   * The slot of the LCA of two slots. With `u` before `v` in preorder, every node in the preorder
+   * range `(u, v]` lies below the LCA, and the shallowest of them is a child of it (the one on the
+   * way to `v`), so the LCA is that node's parent, stored beside its depth.
    */
-  #lcaSlot(pa: number, pb: number): number {
-    if (pa === pb) return this.#order[pa] as number;
-    return pa < pb
-      ? (this.#upSlot[this.#minimum.argmin(pa + 1, pb)] as number)
-      : (this.#upSlot[this.#minimum.argmin(pb + 1, pa)] as number);
+  #lcaSlot(sa: number, sb: number): number {
+    if (sa === sb) return sa;
+    const pa = this.#info[INFO_FIELDS * sa + PRE] as number;
+    const pb = this.#info[INFO_FIELDS * sb + PRE] as number;
+    const at = pa < pb ? this.#minimum.argmin(pa + 1, pb) : this.#minimum.argmin(pb + 1, pa);
+    return this.#pairs[2 * at + 1] as number;
   }
 
-  /** The preorder position of `node`, -1 when it is not in the tree. */
+  /** The slot of `node`, -1 when it is not in the tree. */
   #find(node: Id): number {
     const slotOf = this.#slotOf;
     if (slotOf === undefined) {
-      const preOf = this.#preOf;
-      return typeof node === 'number' && node >>> 0 === node && node < preOf.length ? (preOf[node] as number) : -1;
+      return typeof node === 'number' &&
+        node >>> 0 === node &&
+        node < this.#slots &&
+        this.#info[INFO_FIELDS * node] !== NOT_A_NODE
+        ? node
+        : -1;
     }
     const slot = slotOf.get(node);
-    return slot === undefined ? -1 : (this.#preOf[slot] as number);
+    return slot === undefined ? -1 : slot;
   }
 
-  #pre(node: Id, argument: string): number {
-    const p = this.#find(node);
-    if (p < 0) throw new NodeNotFoundError(argument, node);
-    return p;
-  }
-
-  #id(p: number): Id {
-    return this.#slotId(this.#order[p] as number);
+  #slot(node: Id, argument: string): number {
+    const slot = this.#find(node);
+    if (slot < 0) throw new NodeNotFoundError(argument, node);
+    return slot;
   }
 
   #slotId(slot: number): Id {

@@ -2,15 +2,18 @@
  * Level-ancestor queries from a preorder's depths: the ancestor of preorder position `p` at depth
  * `d` is the last node of depth `d` at or before `p` in preorder (every node between it and `p`
  * lies in its subtree, deeper than `d`). Nodes are bucketed by depth, each bucket in preorder, and
- * a binary search finds it: O(log n) per query, 4 bytes per node plus 4 per depth level.
+ * a binary search finds it: O(log n) per query, 4 bytes per node plus 4 per depth level (and the index's preorder → slot table, 4 more).
  */
 export class LevelAncestors {
   readonly #byDepth: Int32Array;
   /** `#start[d]` … `#start[d + 1] - 1` is the bucket of depth `d` in `#byDepth`. */
   readonly #start: Int32Array;
 
-  constructor(depth: Int32Array) {
-    const n = depth.length;
+  /** @param pairs - preorder position p → depth at `pairs[2p]` */
+  constructor(pairs: Int32Array) {
+    const n = pairs.length >>> 1;
+    const depth = new Int32Array(n);
+    for (let p = 0; p < n; p++) depth[p] = pairs[2 * p] as number;
     let maxDepth = 0;
     for (let p = 0; p < n; p++) if ((depth[p] as number) > maxDepth) maxDepth = depth[p] as number;
     const start = new Int32Array(maxDepth + 2);

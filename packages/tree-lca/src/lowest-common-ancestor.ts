@@ -1,6 +1,18 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
 import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
-import { ABSENT, NO_PARENT, type ParentTable, readTree } from './parent-table.js';
+import {
+  INFO_FIELDS as LAYOUT_INFO_FIELDS,
+  NOT_A_NODE as LAYOUT_NOT_A_NODE,
+  PARENT_BIAS as LAYOUT_PARENT_BIAS,
+  type ParentTable,
+  readTree,
+} from './parent-table.js';
+
+// Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
+// format (an imported binding can compile to a property read on every use).
+const INFO_FIELDS = LAYOUT_INFO_FIELDS;
+const NOT_A_NODE = LAYOUT_NOT_A_NODE;
+const PARENT_BIAS = LAYOUT_PARENT_BIAS;
 
 /**
  * The lowest common ancestor of `a` and `b`, in one shot: O(n) to read and validate the tree into
@@ -51,31 +63,33 @@ export function lowestCommonAncestor<Id>(children: ChildrenInput<Id>, a: Id, b: 
     throw new InvalidArgumentError('options', 'an object', options);
   }
   const table = readTree<Id>(children, options.root);
-  const parent = table.parent;
+  const info = table.info;
+  const up = (slot: number): number => (info[INFO_FIELDS * slot] as number) - PARENT_BIAS;
   let x = slotIn(table, a, 'a');
   let y = slotIn(table, b, 'b');
-  let depthX = depthOf(parent, x);
-  let depthY = depthOf(parent, y);
-  for (; depthX > depthY; depthX--) x = parent[x] as number;
-  for (; depthY > depthX; depthY--) y = parent[y] as number;
+  let depthX = 0;
+  let depthY = 0;
+  for (let z = up(x); z >= 0; z = up(z)) depthX++;
+  for (let z = up(y); z >= 0; z = up(z)) depthY++;
+  for (; depthX > depthY; depthX--) x = up(x);
+  for (; depthY > depthX; depthY--) y = up(y);
   while (x !== y) {
-    x = parent[x] as number;
-    y = parent[y] as number;
+    x = up(x);
+    y = up(y);
   }
   return table.ids === undefined ? (x as Id) : (table.ids[x] as Id);
-}
-
-function depthOf(parent: Int32Array, slot: number): number {
-  let depth = 0;
-  for (let x = parent[slot] as number; x !== NO_PARENT; x = parent[x] as number) depth++;
-  return depth;
 }
 
 function slotIn<Id>(table: ParentTable<Id>, node: Id, argument: string): number {
   if (table.slotOf !== undefined) {
     const slot = table.slotOf.get(node);
     if (slot !== undefined) return slot;
-  } else if (typeof node === 'number' && node >>> 0 === node && node < table.slots && table.parent[node] !== ABSENT) {
+  } else if (
+    typeof node === 'number' &&
+    node >>> 0 === node &&
+    node < table.slots &&
+    table.info[INFO_FIELDS * node] !== NOT_A_NODE
+  ) {
     return node;
   }
   throw new NodeNotFoundError(argument, node);

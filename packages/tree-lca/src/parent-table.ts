@@ -10,25 +10,32 @@ import {
 /** Largest dense node id: slots must fit an `Int32Array` index and `id + 1` must stay an int32. */
 const MAX_DENSE_ID = 2 ** 31 - 2;
 
-/** Marks a slot that is not (yet) a node of the tree in {@link ParentTable.parent}. */
-export const ABSENT = -2;
-/** The root's parent in {@link ParentTable.parent}. */
-export const NO_PARENT = -1;
+/**
+ * Int32 fields per slot in {@link ParentTable.info}. Field 0 is written here; the index fills the
+ * other three, so everything about one node shares a 16-byte, cache-line-aligned cell.
+ */
+export const INFO_FIELDS = 4;
+/** Field 0 holds the parent slot plus this bias, so that a zero-filled array means "no nodes". */
+export const PARENT_BIAS = 2;
+/** Field 0 of a slot that is not a node of the tree. */
+export const NOT_A_NODE = 0;
+/** Field 0 of the root. */
+export const IS_ROOT = 1;
 
 /**
  * A validated tree as flat integer arrays. Nodes live in "slots": for dense input the slot is the
  * node id itself, for every other form the slot is the order of first sight and `ids`/`slotOf`
  * translate.
  *
- * invariant: the slots with `parent[s] !== ABSENT` form one tree of `nodes` nodes rooted at `root`
- * (`parent[root] === NO_PARENT`): every other node's parent is a node, and there are no cycles.
- * `topo` lists those slots parents-first (breadth-first); `undefined` means ascending slot order
- * already is parents-first (every child's slot exceeds its parent's, so `root` is slot 0).
+ * invariant: the slots whose `info[INFO_FIELDS * s]` is not `NOT_A_NODE` form one tree of `nodes`
+ * nodes rooted at `root` (field `IS_ROOT`): every other node's parent is a node, and there are no
+ * cycles. `topo` lists those slots parents-first (breadth-first); `undefined` means ascending slot
+ * order already is parents-first (every child's slot exceeds its parent's, so `root` is slot 0).
  */
 export interface ParentTable<Id> {
-  /** Slot → parent slot, `NO_PARENT` for the root, `ABSENT` for slots that are not nodes. */
-  readonly parent: Int32Array;
-  /** Number of slots in use (`parent` may be longer). */
+  /** `INFO_FIELDS` int32 per slot; field 0 is the parent slot + `PARENT_BIAS` (see the constants). */
+  readonly info: Int32Array;
+  /** Number of slots in use (`info` may be longer). */
   readonly slots: number;
   /** The root's slot. */
   readonly root: number;
@@ -36,6 +43,8 @@ export interface ParentTable<Id> {
   readonly nodes: number;
   /** The tree's slots, each parent before its children; `undefined`: ascending slot order is. */
   readonly topo: Int32Array | undefined;
+  /** Whether field 1 of every node already holds its subtree size minus one (else it is 0). */
+  readonly sized: boolean;
   /** Slot → node id, for every form but dense (where slot and id coincide). */
   readonly ids: Id[] | undefined;
   /** Node id → slot, for every form but dense. */
@@ -145,59 +154,65 @@ function checkKids(kids: unknown, describe: () => string): Iterable<unknown> {
   return kids as Iterable<unknown>;
 }
 
-function growInt32(array: Int32Array, minLength: number, fill: number): Int32Array {
-  const grown = new Int32Array(Math.max(minLength, array.length * 2, 16));
+function growInt32(array: Int32Array, minLength: number): Int32Array {
+  const grown = new Int32Array(Math.max(minLength, array.length * 2, 64));
   grown.set(array);
-  if (fill !== 0) grown.fill(fill, array.length);
   return grown;
+}
+
+/** The parent of a slot as a plain slot number: -1 for the root, -2 for a slot that is not a node. */
+type ParentOf = (slot: number) => number;
+
+function infoParent(info: Int32Array): ParentOf {
+  return (slot) => (info[INFO_FIELDS * slot] as number) - PARENT_BIAS;
 }
 
 /**
  * The error for `child` met again while listing the children of `node`: the same list twice
  * (duplicate), an ancestor of `node` (cycle), or a node that already has another parent.
  */
-function structureError<Id>(parent: ArrayLike<number>, child: number, node: number, idOf: (slot: number) => Id): Error {
-  if (parent[child] === node) return new DuplicateChildError(idOf(node), idOf(child));
+function structureError<Id>(parentOf: ParentOf, child: number, node: number, idOf: (slot: number) => Id): Error {
+  if (parentOf(child) === node) return new DuplicateChildError(idOf(node), idOf(child));
   const upward: number[] = [];
-  for (let x = node; x >= 0; x = parent[x] as number) {
+  for (let x = node; x >= 0; x = parentOf(x)) {
     upward.push(x);
     if (x === child) return new TreeCycleError(upward.reverse().map(idOf));
   }
-  return new MultipleParentsError(idOf(child), idOf(parent[child] as number), idOf(node));
+  return new MultipleParentsError(idOf(child), idOf(parentOf(child)), idOf(node));
 }
 
 /** Follows parents from `start` (which is not reachable from the root) until they loop. */
-function cycleFrom<Id>(parent: Int32Array, slots: number, start: number, idOf: (slot: number) => Id): Error {
+function cycleFrom<Id>(parentOf: ParentOf, slots: number, start: number, idOf: (slot: number) => Id): Error {
   const seen = new Uint8Array(slots);
   const upward: number[] = [];
   let x = start;
   while (seen[x] === 0) {
     seen[x] = 1;
     upward.push(x);
-    x = parent[x] as number;
+    x = parentOf(x);
   }
   const loop = upward.slice(upward.indexOf(x));
   return new TreeCycleError(loop.reverse().map(idOf));
 }
 
 /**
- * Breadth-first order from `root` over the child lists implied by `parent` (built as a compressed
- * sparse row). Breadth-first rather than depth-first on purpose: the next node comes from a queue
- * filled long before, so the random reads of consecutive steps do not wait on each other.
- * Returns fewer than `nodes` slots when some nodes are not reachable from the root, which (each
- * node having one parent) means they sit on cycles.
+ * Breadth-first order from `root` over the child lists implied by the parents (built as a
+ * compressed sparse row). Breadth-first rather than depth-first on purpose: the next node comes
+ * from a queue filled long before, so the random reads of consecutive steps do not wait on each
+ * other. Returns fewer than `nodes` slots when some nodes are not reachable from the root, which
+ * (each node having one parent) means they sit on cycles.
  */
-function breadthFirstFromParents(parent: Int32Array, slots: number, root: number, nodes: number): Int32Array {
+function breadthFirstFromParents(info: Int32Array, slots: number, root: number, nodes: number): Int32Array {
   // end[p] becomes the end of p's range in `kids`; p's range starts at end[p - 1] (0 for p = 0).
   const end = new Int32Array(slots + 1);
   for (let s = 0; s < slots; s++) {
-    const p = parent[s] as number;
+    const p = (info[INFO_FIELDS * s] as number) - PARENT_BIAS;
     if (p >= 0) end[p + 1] = (end[p + 1] as number) + 1;
   }
   for (let s = 1; s <= slots; s++) end[s] = (end[s] as number) + (end[s - 1] as number);
   const kids = new Int32Array(end[slots] as number);
   for (let s = 0; s < slots; s++) {
-    const p = parent[s] as number;
+    const p = (info[INFO_FIELDS * s] as number) - PARENT_BIAS;
     if (p >= 0) {
       const at = end[p] as number;
       kids[at] = s;
@@ -219,71 +234,83 @@ function denseId(slot: number): number {
   return slot;
 }
 
+function firstUnreached(info: Int32Array, slots: number, reachedSlots: Int32Array): number {
+  const reached = new Uint8Array(slots);
+  for (let k = 0; k < reachedSlots.length; k++) reached[reachedSlots[k] as number] = 1;
+  for (let s = 0; s < slots; s++) if (info[INFO_FIELDS * s] !== NOT_A_NODE && reached[s] === 0) return s;
+  throw new Error('unreachable: every node was reached');
+}
+
 function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
   const length = children.length;
   if (!(length >>> 0 === length && length <= MAX_DENSE_ID + 1)) {
     throw new InvalidArgumentError('children.length', 'a valid array length', length);
   }
   if (length === 0) throw new EmptyTreeError();
-  let parent: Int32Array = new Int32Array(length).fill(ABSENT);
+  let info: Int32Array = new Int32Array(INFO_FIELDS * length);
   let slots = length;
   let edges = 0;
   // stays true while every child id exceeds its parent's: then ascending ids are parents-first
   let ascending = true;
-  for (let i = 0; i < length; i++) {
+  // Walked from the last entry down: while ids ascend, every child's subtree is complete when its
+  // parent is read, so subtree sizes come for free (field 1 holds size - 1) from the same cells.
+  for (let i = length - 1; i >= 0; i--) {
     const kids = children[i] as ArrayLike<unknown> | undefined | null;
     if (kids === undefined || kids === null) continue;
     const count = kids.length;
     if (typeof count !== 'number') {
       throw new InvalidArgumentError(`children[${i}]`, 'an array of child ids (or undefined for none)', kids);
     }
+    const mark = i + PARENT_BIAS;
+    let below = 0;
     for (let j = 0; j < count; j++) {
       const c = kids[j] as number;
       if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
         throw new InvalidArgumentError(`children[${i}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
       }
       if (c >= slots) {
-        if (c >= parent.length) parent = growInt32(parent, c + 1, ABSENT);
+        if (INFO_FIELDS * c >= info.length) info = growInt32(info, INFO_FIELDS * (c + 1));
         slots = c + 1;
       }
-      const p = parent[c] as number;
-      if (p !== ABSENT) {
-        throw p === i ? new DuplicateChildError(i, c) : new MultipleParentsError(c, p, i);
+      const cell = INFO_FIELDS * c;
+      const seen = info[cell] as number;
+      if (seen !== NOT_A_NODE) {
+        const p = seen - PARENT_BIAS;
+        // walking down, the parent met first comes later in the input: report input order
+        throw p === i ? new DuplicateChildError(i, c) : new MultipleParentsError(c, i, p);
       }
-      parent[c] = i;
+      info[cell] = mark;
+      below += (info[cell + 1] as number) + 1;
       if (c <= i) ascending = false;
-      edges++;
     }
+    info[INFO_FIELDS * i + 1] = below;
+    edges += count;
   }
   const roots: number[] = [];
-  for (let i = 0; i < length; i++) if (parent[i] === ABSENT) roots.push(i);
-  if (roots.length === 0) throw cycleFrom(parent, slots, 0, denseId);
+  for (let i = 0; i < length; i++) if (info[INFO_FIELDS * i] === NOT_A_NODE) roots.push(i);
+  if (roots.length === 0) throw cycleFrom(infoParent(info), slots, 0, denseId);
   if (roots.length > 1) throw new MultipleRootsError(roots);
   const root = roots[0] as number;
-  parent[root] = NO_PARENT;
+  info[INFO_FIELDS * root] = IS_ROOT;
   const nodes = edges + 1;
   // ascending: parents strictly decrease going up, so every node reaches the root, no cycle
-  if (ascending) return { parent, slots, root, nodes, topo: undefined, ids: undefined, slotOf: undefined };
-  const topo = breadthFirstFromParents(parent, slots, root, nodes);
-  if (topo.length < nodes) throw cycleFrom(parent, slots, firstUnreached(parent, slots, topo), denseId);
-  return { parent, slots, root, nodes, topo, ids: undefined, slotOf: undefined };
-}
-
-function firstUnreached(parent: Int32Array, slots: number, reachedSlots: Int32Array): number {
-  const reached = new Uint8Array(slots);
-  for (let k = 0; k < reachedSlots.length; k++) reached[reachedSlots[k] as number] = 1;
-  for (let s = 0; s < slots; s++) if (parent[s] !== ABSENT && reached[s] === 0) return s;
-  throw new Error('unreachable: every node was reached');
+  if (ascending) return { info, slots, root, nodes, topo: undefined, sized: true, ids: undefined, slotOf: undefined };
+  for (let s = 0; s < slots; s++) info[INFO_FIELDS * s + 1] = 0; // the sizes read on the way are void
+  const topo = breadthFirstFromParents(info, slots, root, nodes);
+  if (topo.length < nodes) {
+    throw cycleFrom(infoParent(info), slots, firstUnreached(info, slots, topo), denseId);
+  }
+  return { info, slots, root, nodes, topo, sized: false, ids: undefined, slotOf: undefined };
 }
 
 /** Breadth-first from `root`, validating as it goes; reads only what is reachable. */
 function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTable<number> {
   const length = children.length;
   let capacity = Math.max(Math.min(length, MAX_DENSE_ID + 1), root + 1, 16);
-  let parent: Int32Array = new Int32Array(capacity).fill(ABSENT);
+  let info: Int32Array = new Int32Array(INFO_FIELDS * capacity);
   let queue: Int32Array = new Int32Array(capacity);
   let slots = root + 1;
-  parent[root] = NO_PARENT;
+  info[INFO_FIELDS * root] = IS_ROOT;
   queue[0] = root;
   let tail = 1;
   for (let head = 0; head < tail; head++) {
@@ -295,6 +322,7 @@ function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTa
     if (typeof kidCount !== 'number') {
       throw new InvalidArgumentError(`children[${u}]`, 'an array of child ids (or undefined for none)', kids);
     }
+    const mark = u + PARENT_BIAS;
     for (let j = 0; j < kidCount; j++) {
       const c = kids[j] as number;
       if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
@@ -303,31 +331,39 @@ function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTa
       if (c >= slots) {
         if (c >= capacity) {
           capacity = Math.max(c + 1, capacity * 2);
-          parent = growInt32(parent, capacity, ABSENT);
-          queue = growInt32(queue, capacity, 0);
+          info = growInt32(info, INFO_FIELDS * capacity);
+          queue = growInt32(queue, capacity);
         }
         slots = c + 1;
       }
-      if (parent[c] !== ABSENT) throw structureError(parent, c, u, denseId);
-      parent[c] = u;
+      if (info[INFO_FIELDS * c] !== NOT_A_NODE) throw structureError(infoParent(info), c, u, denseId);
+      info[INFO_FIELDS * c] = mark;
       queue[tail++] = c;
     }
   }
   return {
-    parent,
+    info,
     slots,
     root,
     nodes: tail,
     topo: queue.subarray(0, tail),
+    sized: false,
     ids: undefined,
     slotOf: undefined,
   };
 }
 
+/** Packs plain parent slots (-1 root, -2 not a node) into a fresh info array. */
+function packParents(parentOf: readonly number[]): Int32Array {
+  const info = new Int32Array(INFO_FIELDS * parentOf.length);
+  for (let s = 0; s < parentOf.length; s++) info[INFO_FIELDS * s] = (parentOf[s] as number) + PARENT_BIAS;
+  return info;
+}
+
 function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: KidsSource<Id>): ParentTable<Id> {
   const slotOf = new Map<Id, number>();
   const ids: Id[] = [];
-  const parentOf: number[] = [];
+  const parentOf: number[] = []; // -2: no parent seen yet
   let ascending = true;
   for (const [node, kids] of entries) {
     let u = slotOf.get(node);
@@ -335,7 +371,7 @@ function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: Kid
       u = ids.length;
       slotOf.set(node, u);
       ids.push(node);
-      parentOf.push(ABSENT);
+      parentOf.push(-2);
     }
     if (kids === undefined) continue;
     const list = checkKids(kids, () => source.describe(node));
@@ -343,15 +379,14 @@ function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: Kid
       if (source.stringIds && typeof kid !== 'string') {
         throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
       }
-      let c = slotOf.get(kid);
+      const c = slotOf.get(kid);
       if (c === undefined) {
-        c = ids.length;
-        slotOf.set(kid, c);
+        slotOf.set(kid, ids.length);
         ids.push(kid);
         parentOf.push(u);
       } else {
         const p = parentOf[c] as number;
-        if (p !== ABSENT) {
+        if (p !== -2) {
           throw p === u ? new DuplicateChildError(node, kid) : new MultipleParentsError(kid, ids[p] as Id, node);
         }
         parentOf[c] = u;
@@ -362,30 +397,31 @@ function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: Kid
   const slots = ids.length;
   if (slots === 0) throw new EmptyTreeError();
   const idOf = (slot: number): Id => ids[slot] as Id;
-  const parent = Int32Array.from(parentOf);
   const roots: Id[] = [];
   let root = -1;
   for (let s = 0; s < slots; s++) {
-    if (parent[s] === ABSENT) {
+    if (parentOf[s] === -2) {
       roots.push(ids[s] as Id);
       root = s;
     }
   }
-  if (roots.length === 0) throw cycleFrom(parent, slots, 0, idOf);
+  if (roots.length === 0) throw cycleFrom((slot) => parentOf[slot] as number, slots, 0, idOf);
   if (roots.length > 1) throw new MultipleRootsError(roots);
-  parent[root] = NO_PARENT;
-  if (ascending) return { parent, slots, root, nodes: slots, topo: undefined, ids, slotOf };
-  const topo = breadthFirstFromParents(parent, slots, root, slots);
-  if (topo.length < slots) throw cycleFrom(parent, slots, firstUnreached(parent, slots, topo), idOf);
-  return { parent, slots, root, nodes: slots, topo, ids, slotOf };
+  parentOf[root] = -1;
+  const info = packParents(parentOf);
+  if (ascending) return { info, slots, root, nodes: slots, topo: undefined, sized: false, ids, slotOf };
+  const topo = breadthFirstFromParents(info, slots, root, slots);
+  if (topo.length < slots) throw cycleFrom(infoParent(info), slots, firstUnreached(info, slots, topo), idOf);
+  return { info, slots, root, nodes: slots, topo, sized: false, ids, slotOf };
 }
 
 /** Breadth-first from `root`, validating as it goes; asks only for reachable nodes' children. */
 function readKeyedFromRoot<Id>(source: KidsSource<Id>, root: Id): ParentTable<Id> {
   const slotOf = new Map<Id, number>([[root, 0]]);
   const ids: Id[] = [root];
-  const parentOf: number[] = [NO_PARENT];
+  const parentOf: number[] = [-1];
   const idOf = (slot: number): Id => ids[slot] as Id;
+  const parentOfSlot = (slot: number): number => parentOf[slot] as number;
   // slots are handed out in breadth-first order, so ascending slots are parents-first
   for (let u = 0; u < ids.length; u++) {
     const node = ids[u] as Id;
@@ -397,18 +433,19 @@ function readKeyedFromRoot<Id>(source: KidsSource<Id>, root: Id): ParentTable<Id
         throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
       }
       const c = slotOf.get(kid);
-      if (c !== undefined) throw structureError(parentOf, c, u, idOf);
+      if (c !== undefined) throw structureError(parentOfSlot, c, u, idOf);
       slotOf.set(kid, ids.length);
       ids.push(kid);
       parentOf.push(u);
     }
   }
   return {
-    parent: Int32Array.from(parentOf),
+    info: packParents(parentOf),
     slots: ids.length,
     root: 0,
     nodes: ids.length,
     topo: undefined,
+    sized: false,
     ids,
     slotOf,
   };
