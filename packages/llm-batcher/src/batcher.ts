@@ -34,10 +34,26 @@ import { RateGate } from './rate-limiter.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { LlmTask, TaskFilter, TaskSource } from './task.js';
 
-/** The most tasks one job may hold. */
+/**
+ * The most tasks one job may hold (5000).
+ *
+ * @example
+ * ```ts
+ * import { MAX_JOB_TASKS } from '@x/llm-batcher';
+ * for (let i = 0; i < ids.length; i += MAX_JOB_TASKS) await batcher.createJob({ taskIds: ids.slice(i, i + MAX_JOB_TASKS) });
+ * ```
+ */
 export const MAX_JOB_TASKS = 5000;
 
-/** The most tasks one request may carry. */
+/**
+ * The most tasks one request may carry (10), the upper bound of `batchSize`.
+ *
+ * @example
+ * ```ts
+ * import { MAX_BATCH_SIZE, createBatcher } from '@x/llm-batcher';
+ * createBatcher({ source, client, batchSize: MAX_BATCH_SIZE });
+ * ```
+ */
 export const MAX_BATCH_SIZE = 10;
 
 /**
@@ -431,7 +447,7 @@ class BatcherImpl implements Batcher {
       }
     }
     const local = [...(this.#runners.get(jobId) ?? [])];
-    for (const runner of local) runner.notify();
+    for (const runner of local) runner.cancel();
     await Promise.allSettled(local.map((runner) => this.#runs.get(runner)));
     return this.#info(await this.#finishCancel(jobId));
   }

@@ -15,5 +15,13 @@ export interface Clock {
   now(): number;
 }
 
-/** The clock used when none is given: `Date.now()`. */
+/**
+ * The clock used when none is given: `Date.now()`.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@x/llm-batcher';
+ * const skewed = { now: () => systemClock.now() + 5_000 };
+ * ```
+ */
 export const systemClock: Clock = { now: () => Date.now() };

@@ -136,7 +136,14 @@ export class JobRunner {
     return this.#meter.etaMs(remaining);
   }
 
-  /** Tells the runner the job's state changed in this process (pause, resume, cancel). */
+  /** Cancels at once from this process: aborts in-flight requests and any wait for the rate limiter. */
+  cancel(): void {
+    this.#stopReason ??= 'cancel';
+    this.#abort.abort();
+    this.notify();
+  }
+
+  /** Tells the runner the job's state changed in this process (pause, resume). */
   notify(): void {
     this.#mustRefresh = true;
     this.#wakeUp();

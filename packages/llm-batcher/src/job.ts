@@ -20,7 +20,15 @@ export type JobState =
   | 'failed'
   | 'cancelled';
 
-/** The states a job never leaves. */
+/**
+ * The states a job never leaves.
+ *
+ * @example
+ * ```ts
+ * import { FINAL_JOB_STATES } from '@x/llm-batcher';
+ * const done = FINAL_JOB_STATES.includes((await batcher.getJob(id)).state);
+ * ```
+ */
 export const FINAL_JOB_STATES: readonly JobState[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 
 /**

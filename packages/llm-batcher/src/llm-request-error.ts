@@ -145,7 +145,15 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** How the batcher (or a fleet) should treat an error thrown by an {@link LlmClient}. */
+/**
+ * How the batcher (or a fleet) should treat an error thrown by an {@link LlmClient}.
+ *
+ * @example
+ * ```ts
+ * const kind: LlmErrorClassification = classifyLlmError(error);
+ * if (kind.rateLimited) cooldown(kind.retryAfterMs ?? 1000);
+ * ```
+ */
 export interface LlmErrorClassification {
   /** Whether sending the same tasks again may succeed. */
   retryable: boolean;

@@ -3,6 +3,7 @@ import {
   createBatcher,
   httpLlmClient,
   JobStateError,
+  LlmHttpError,
   type MockLlmServer,
   memoryJobStore,
   memoryTaskSource,
@@ -78,6 +79,27 @@ describe('cancellation and pause', () => {
       await hangServer.close();
     }
   });
+
+  it('cancel does not wait out a long 429 pause', async () => {
+    let calls = 0;
+    const tasks = makeTasks(40);
+    const batcher = createBatcher({
+      source: memoryTaskSource(tasks),
+      concurrency: 1,
+      client: {
+        async complete() {
+          calls++;
+          throw new LlmHttpError(429, 'slow down', 60 * 60_000);
+        },
+      },
+    });
+    const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
+    const run = batcher.runJob(job.id);
+    await until(() => calls === 1);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the runner now waits on the client-wide pause
+    expect(await batcher.cancelJob(job.id)).toMatchObject({ state: 'cancelled', cancelled: 40, inFlight: 0 });
+    expect(await run).toMatchObject({ state: 'cancelled', rateLimited: 1, requests: 1 });
+  }, 10_000);
 
   it('cancelling a queued job cancels every task; a finished job cannot be cancelled', async () => {
     const tasks = makeTasks(5);
