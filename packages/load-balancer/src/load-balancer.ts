@@ -448,7 +448,7 @@ export class LoadBalancer<Task, Result> {
       worker.consecutiveFailures++;
       this.#workerErrors++;
       this.#maybeEject(worker);
-      this.#requeue(attempt, 'failover', error, true);
+      this.#requeue(attempt, 'failover', error, false);
     } else {
       worker.taskErrors++;
       worker.consecutiveFailures = 0;

@@ -1,0 +1,333 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LoadBalancer,
+  type LoadBalancerOptions,
+  ManualClock,
+  RetriesExhaustedError,
+  ShutdownError,
+  TaskAbortedError,
+  TaskTimeoutError,
+  WorkerUnavailableError,
+} from '../src/index.js';
+import { flush, heldWorker, track } from './fixtures.js';
+
+function setup(options: LoadBalancerOptions<number> = {}) {
+  const clock = new ManualClock();
+  const lb = new LoadBalancer<number, unknown>({ clock, heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 3000, ...options });
+  return { clock, lb };
+}
+
+describe('failover', () => {
+  it('WorkerUnavailableError fails the task over to another worker; counted as a worker error', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    const retries: unknown[] = [];
+    lb.on('task-retry', (e) => retries.push([e.kind, e.workerId, e.attempt]));
+    const task = track(lb.submit(5));
+    lb.addWorker(b.spec);
+    a.held.shift()?.reject(new WorkerUnavailableError('connection refused'));
+    await flush();
+    expect(b.calls).toEqual([5]);
+    expect(b.held[0]?.context).toMatchObject({ attempt: 2, workerId: 'b' });
+    b.next('done');
+    await flush();
+    expect(task).toMatchObject({ status: 'fulfilled', value: 'done' });
+    expect(retries).toEqual([['failover', 'a', 1]]);
+    expect(lb.workers().map((w) => [w.id, w.failures, w.taskErrors])).toEqual([
+      ['a', 1, 0],
+      ['b', 0, 0],
+    ]);
+  });
+
+  it('an unreachable worker: its in-flight tasks are requeued with their priority and run elsewhere; late results are ignored', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 2);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    lb.heartbeat('a');
+    const high = track(lb.submit(1, { priority: 9 }));
+    const low = track(lb.submit(2, { priority: 1 }));
+    const queuedLater = track(lb.submit(3, { priority: 5 }));
+    const late: unknown[] = [];
+    lb.on('late-result', (e) => late.push([e.workerId, e.outcome]));
+    const signals = a.held.map((h) => h.context.signal);
+    expect(a.calls).toEqual([1, 2]);
+    lb.addWorker(b.spec);
+    expect(b.calls).toEqual([3]);
+    await clock.tick(3000); // a misses its heartbeats
+    expect(lb.workers()[0]?.state).toBe('unreachable');
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    expect(signals[0]?.reason).toBeInstanceOf(WorkerUnavailableError);
+    b.next();
+    await flush();
+    // the requeued tasks kept their priority: 1 (priority 9) before 2 (priority 1)
+    expect(b.calls).toEqual([3, 1]);
+    // the dead worker answers late: ignored, the caller's promise is not settled by it
+    a.next('stale');
+    await flush();
+    expect(high.status).toBe('pending');
+    b.next('fresh');
+    await flush();
+    expect(high).toMatchObject({ status: 'fulfilled', value: 'fresh' });
+    expect(b.calls).toEqual([3, 1, 2]);
+    b.next();
+    a.next('stale');
+    await flush();
+    expect(low).toMatchObject({ status: 'fulfilled', value: 2 });
+    expect(queuedLater).toMatchObject({ status: 'fulfilled', value: 3 });
+    expect(late).toEqual([
+      ['a', 'fulfilled'],
+      ['a', 'fulfilled'],
+    ]);
+    expect(lb.stats()).toMatchObject({ lateResults: 2, completed: 3, failovers: 2 });
+  });
+
+  it('up to maxAttempts, then RetriesExhaustedError carrying the last error', async () => {
+    const { lb } = setup({ ejection: false });
+    lb.addWorker({
+      id: 'a',
+      capacity: 1,
+      execute: async () => {
+        throw new WorkerUnavailableError('down');
+      },
+    });
+    const error = await lb.submit(1, { maxAttempts: 3 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(error).toMatchObject({ attempts: 3, reason: 'max-attempts', message: 'Task failed on all 3 attempts' });
+    expect((error as Error).cause).toBeInstanceOf(WorkerUnavailableError);
+  });
+
+  it('non-draining removal fails running tasks over at once and aborts their signals', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    const task = track(lb.submit(1));
+    lb.addWorker(b.spec);
+    await lb.removeWorker('a', { drain: false });
+    expect(a.held[0]?.context.signal.aborted).toBe(true);
+    expect(b.calls).toEqual([1]);
+    b.next();
+    await flush();
+    expect(task.status).toBe('fulfilled');
+  });
+
+  it('a draining worker that does not finish in timeoutMs has its tasks failed over', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const task = track(lb.submit(1));
+    const removal = track(lb.removeWorker('a', { timeoutMs: 500 }));
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(b.spec);
+    expect(b.calls).toEqual([]);
+    await clock.tick(500);
+    expect(removal.status).toBe('fulfilled');
+    expect(b.calls).toEqual([1]);
+    b.next();
+    await flush();
+    expect(task.status).toBe('fulfilled');
+  });
+});
+
+describe('task errors and retries', () => {
+  it('a task error rejects with the original error and is not retried by default', async () => {
+    const { lb } = setup();
+    const original = new TypeError('bad input');
+    let calls = 0;
+    lb.addWorker({
+      id: 'a',
+      capacity: 1,
+      execute: async () => {
+        calls++;
+        throw original;
+      },
+    });
+    await expect(lb.submit(1)).rejects.toBe(original);
+    expect(calls).toBe(1);
+  });
+
+  it('retryOn: retried with exponential backoff and full jitter', async () => {
+    const { clock, lb } = setup({
+      retryOn: (error) => error instanceof Error && error.message === 'transient',
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300 },
+      random: () => 0.5,
+    });
+    const delays: number[] = [];
+    lb.on('task-retry', (e) => delays.push(e.delayMs));
+    let calls = 0;
+    lb.addWorker({
+      id: 'a',
+      capacity: 1,
+      execute: async (n) => {
+        calls++;
+        if (calls < 4) throw new Error('transient');
+        return n;
+      },
+    });
+    const task = track(lb.submit(1));
+    await flush();
+    expect(calls).toBe(1);
+    expect(lb.stats().waitingRetry).toBe(1);
+    await clock.tick(49);
+    expect(calls).toBe(1);
+    await clock.tick(1);
+    expect(calls).toBe(2);
+    await clock.tick(100);
+    expect(calls).toBe(3);
+    await clock.tick(150);
+    expect(calls).toBe(4);
+    expect(task).toMatchObject({ status: 'fulfilled', value: 1 });
+    expect(delays).toEqual([50, 100, 150]); // 0.5 × min(300, 100 × 2^(n-1))
+    expect(lb.stats()).toMatchObject({ retried: 3, taskErrors: 3 });
+  });
+
+  it('retryOn accepted but attempts ran out: RetriesExhaustedError with the task error as cause', async () => {
+    const { clock, lb } = setup({ retryOn: () => true, retry: { maxAttempts: 2, baseDelayMs: 10 } });
+    lb.addWorker({ id: 'a', capacity: 1, execute: async () => Promise.reject(new Error('flaky')) });
+    const task = track(lb.submit(1));
+    await clock.tick(20);
+    expect(task.status).toBe('rejected');
+    expect(task.error).toBeInstanceOf(RetriesExhaustedError);
+    expect((task.error as Error).cause).toEqual(new Error('flaky'));
+  });
+
+  it('the retry budget refuses retries beyond its share of active tasks', async () => {
+    const { clock, lb } = setup({
+      retryOn: () => true,
+      retry: { maxAttempts: 5, baseDelayMs: 100, budget: { percent: 0, minConcurrency: 2 } },
+    });
+    lb.addWorker({ id: 'a', capacity: 10, execute: async () => Promise.reject(new Error('flaky')) });
+    const tasks = Array.from({ length: 5 }, (_, i) => track(lb.submit(i)));
+    await flush();
+    const exhausted = tasks.filter((t) => t.status === 'rejected');
+    expect(exhausted).toHaveLength(3);
+    for (const t of exhausted) expect(t.error).toMatchObject({ name: 'RetriesExhaustedError', reason: 'budget' });
+    expect(lb.stats().waitingRetry).toBe(2);
+    await clock.tick(10_000);
+    expect(tasks.every((t) => t.status === 'rejected')).toBe(true);
+  });
+});
+
+describe('timeouts, aborts and shutdown', () => {
+  it('timeoutMs rejects a queued task with TaskTimeoutError and removes it from the queue', async () => {
+    const { clock, lb } = setup();
+    const task = track(lb.submit(1, { timeoutMs: 100 }));
+    const other = track(lb.submit(2));
+    await clock.tick(100);
+    expect(task.status).toBe('rejected');
+    expect(task.error).toBeInstanceOf(TaskTimeoutError);
+    expect((task.error as Error).message).toBe('Task timed out after 100 ms');
+    expect(lb.size).toBe(1);
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    expect(a.calls).toEqual([2]);
+    a.next();
+    await flush();
+    expect(other.status).toBe('fulfilled');
+  });
+
+  it('timeoutMs aborts a running task through its signal; a later result is ignored', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const failed: unknown[] = [];
+    lb.on('task-failed', (e) => failed.push(e.error));
+    const task = track(lb.submit(1, { timeoutMs: 100, key: 'k1' }));
+    const { signal } = a.held[0]?.context ?? {};
+    await clock.tick(100);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(TaskTimeoutError);
+    expect(task.error).toBeInstanceOf(TaskTimeoutError);
+    // the worker slot stays taken until execute settles: capacity counts real work
+    expect(lb.workers()[0]?.inFlight).toBe(1);
+    a.next('too late');
+    await flush();
+    expect(task.status).toBe('rejected');
+    expect(lb.workers()[0]?.inFlight).toBe(0);
+    expect(failed).toHaveLength(1);
+    expect(lb.stats()).toMatchObject({ timedOut: 1, lateResults: 1 });
+  });
+
+  it('an aborted signal rejects with TaskAbortedError (queued, running, already aborted)', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const runningController = new AbortController();
+    const queuedController = new AbortController();
+    const running = track(lb.submit(1, { signal: runningController.signal }));
+    const queued = track(lb.submit(2, { signal: queuedController.signal }));
+    queuedController.abort('stop');
+    runningController.abort('user left');
+    await flush();
+    expect(running.error).toBeInstanceOf(TaskAbortedError);
+    expect((running.error as Error).cause).toBe('user left');
+    expect(a.held[0]?.context.signal.reason).toBeInstanceOf(TaskAbortedError);
+    expect(queued.error).toBeInstanceOf(TaskAbortedError);
+    expect(lb.size).toBe(0);
+    const already = new AbortController();
+    already.abort('before');
+    await expect(lb.submit(3, { signal: already.signal })).rejects.toThrow(TaskAbortedError);
+    expect(lb.stats().aborted).toBe(3);
+  });
+
+  it('shutdown({ drain: false }) rejects queued and running tasks with ShutdownError and aborts running attempts', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const running = track(lb.submit(1));
+    const queued = track(lb.submit(2, { priority: 3 }));
+    await lb.shutdown({ drain: false });
+    await flush();
+    expect(running.error).toBeInstanceOf(ShutdownError);
+    expect(queued.error).toBeInstanceOf(ShutdownError);
+    expect(a.held[0]?.context.signal.reason).toBeInstanceOf(ShutdownError);
+    await expect(lb.submit(3)).rejects.toThrow(ShutdownError);
+  });
+
+  it('shutdown() drains: waits for queued and running tasks', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const tasks = [track(lb.submit(1)), track(lb.submit(2))];
+    const done = track(lb.shutdown());
+    a.next();
+    await flush();
+    expect(done.status).toBe('pending');
+    a.next();
+    await flush();
+    expect(done.status).toBe('fulfilled');
+    expect(tasks.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled']);
+  });
+
+  it('shutdown({ timeoutMs }) rejects what is left when the drain takes too long', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const tasks = [track(lb.submit(1)), track(lb.submit(2))];
+    const done = track(lb.shutdown({ timeoutMs: 1000 }));
+    await clock.tick(1000);
+    expect(done.status).toBe('fulfilled');
+    expect(tasks.map((t) => t.error)).toEqual([expect.any(ShutdownError), expect.any(ShutdownError)]);
+  });
+
+  it('a listener that throws does not break settlement', async () => {
+    const { lb } = setup();
+    lb.on('task-failed', () => {
+      throw new Error('listener bug');
+    });
+    const errors: unknown[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    process.on('uncaughtException', onError);
+    try {
+      lb.addWorker({ id: 'a', capacity: 1, execute: async () => Promise.reject(new Error('task')) });
+      await expect(lb.submit(1)).rejects.toThrow('task');
+      await flush();
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(errors).toEqual([new Error('listener bug')]);
+  });
+});
