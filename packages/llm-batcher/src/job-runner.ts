@@ -13,6 +13,7 @@ import type { ItemCounts, ItemSettlement, JobItemRecord, JobStore } from './job-
 import type { LlmClient } from './llm-client.js';
 import {
   classifyLlmError,
+  isRetryableStatus,
   LlmHttpError,
   LlmNetworkError,
   LlmResponseError,
@@ -444,8 +445,12 @@ export class JobRunner {
             : typeof (error as { message?: unknown }).message === 'string'
               ? (error as { message: string }).message
               : JSON.stringify(error);
-        const retryable = typeof error !== 'object' || (error as { retryable?: unknown }).retryable !== false;
-        itemFailure = { code: 'item_error', message, retryable };
+        const { retryable: flag, status } = (typeof error === 'object' ? error : {}) as {
+          retryable?: unknown;
+          status?: unknown;
+        };
+        const retryable = flag !== false && (typeof status !== 'number' || isRetryableStatus(status));
+        itemFailure = { code: 'item_error', message, retryable, ...(typeof status === 'number' ? { status } : {}) };
       } else {
         itemFailure = {
           code: 'malformed',

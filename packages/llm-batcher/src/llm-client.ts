@@ -2,7 +2,8 @@ import type { LlmTask } from './task.js';
 
 /**
  * One item of a batch response. The batcher matches items to tasks by `id`, never by position;
- * an item with `error` is retried on its own (or failed at once when `error.retryable` is `false`).
+ * an item with `error` is retried on its own, or failed at once when `error.retryable` is `false` or
+ * `error.status` is a terminal HTTP status (a 4xx other than 408, 409 and 429).
  * Items missing from the response, or malformed, are retried on their own too.
  *
  * @example
@@ -14,7 +15,7 @@ import type { LlmTask } from './task.js';
  */
 export type LlmItemResult =
   | { id: string; output: unknown }
-  | { id: string; error: string | { message: string; retryable?: boolean } };
+  | { id: string; error: string | { message: string; retryable?: boolean; status?: number } };
 
 /**
  * The answer to one batch request.

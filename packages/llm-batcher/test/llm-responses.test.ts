@@ -87,6 +87,33 @@ describe('responses are matched by task id and checked item by item', () => {
     expect(results.get('t-1')).toMatchObject({ status: 'failed', error: 'content policy', attempts: 1 });
   });
 
+  it('classifies item errors by their HTTP status: 400 fails at once, 503 is retried', async () => {
+    let calls = 0;
+    const { results } = await run(
+      {
+        async complete(batch) {
+          calls++;
+          return {
+            results: batch.map((t) =>
+              t.id === 't-0'
+                ? { id: t.id, error: { message: 'bad prompt', status: 400 } }
+                : t.id === 't-1' && calls === 1
+                  ? { id: t.id, error: { message: 'busy', status: 503 } }
+                  : { id: t.id, output: 1 },
+            ),
+          };
+        },
+      },
+      3,
+    );
+    expect(results.get('t-0')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      errors: [{ code: 'item_error', status: 400 }],
+    });
+    expect(results.get('t-1')).toMatchObject({ status: 'succeeded', attempts: 2, errors: [{ status: 503 }] });
+  });
+
   it('retries string item errors up to maxAttempts, then fails with the whole history', async () => {
     const { results } = await run(
       {
