@@ -1,0 +1,248 @@
+import type { Db } from 'mongodb';
+
+/**
+ * An in-process stand-in for the small part of the MongoDB driver API that mongoStore uses
+ * (single-document operations only, as on a real server: each call is atomic on one document,
+ * and calls interleave at every await). It is NOT MongoDB: it lets the adapter's logic (compare-
+ * and-swap retries, journal draining, unique indexes, idempotent upserts) run in CI without a
+ * server. The real-server suite runs when MONGODB_URI is set.
+ */
+type Doc = Record<string, unknown>;
+
+class DuplicateKeyError extends Error {
+  code = 11000;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function getPath(doc: unknown, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (current === null || current === undefined) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function matchesValue(actual: unknown, condition: unknown): boolean {
+  if (condition !== null && typeof condition === 'object' && !Array.isArray(condition)) {
+    const ops = condition as Record<string, unknown>;
+    const keys = Object.keys(ops);
+    if (keys.length > 0 && keys.every((k) => k.startsWith('$'))) {
+      return keys.every((op) => {
+        const arg = ops[op];
+        switch (op) {
+          case '$in':
+            return (arg as unknown[]).some((v) => (Array.isArray(actual) ? actual.includes(v) : actual === v));
+          case '$exists':
+            return (actual !== undefined) === arg;
+          case '$type':
+            return arg === 'string' ? typeof actual === 'string' : false;
+          default:
+            throw new Error(`fake mongo: unsupported operator ${op}`);
+        }
+      });
+    }
+  }
+  if (condition === null) return actual === null || actual === undefined;
+  if (Array.isArray(actual) && !Array.isArray(condition)) return actual.includes(condition);
+  return JSON.stringify(actual) === JSON.stringify(condition);
+}
+
+function matches(doc: Doc, filter: Doc): boolean {
+  return Object.entries(filter).every(([path, condition]) => matchesValue(getPath(doc, path), condition));
+}
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+class FakeCursor {
+  #docs: Doc[];
+  constructor(docs: Doc[]) {
+    this.#docs = docs;
+  }
+  sort(spec: Record<string, 1 | -1>): this {
+    const keys = Object.entries(spec);
+    this.#docs.sort((a, b) => {
+      for (const [key, dir] of keys) {
+        const x = getPath(a, key) as string | number;
+        const y = getPath(b, key) as string | number;
+        if (x < y) return -dir;
+        if (x > y) return dir;
+      }
+      return 0;
+    });
+    return this;
+  }
+  limit(n: number): this {
+    this.#docs = this.#docs.slice(0, n);
+    return this;
+  }
+  async toArray(): Promise<Doc[]> {
+    await tick();
+    return clone(this.#docs);
+  }
+}
+
+interface UniqueIndex {
+  keys: string[];
+  partial?: Doc;
+}
+
+class FakeCollection {
+  #docs = new Map<string, Doc>();
+  #unique: UniqueIndex[] = [];
+
+  async createIndex(spec: Record<string, number>, options: { unique?: boolean; partialFilterExpression?: Doc } = {}) {
+    await tick();
+    if (options.unique) {
+      this.#unique.push({
+        keys: Object.keys(spec),
+        ...(options.partialFilterExpression ? { partial: options.partialFilterExpression } : {}),
+      });
+    }
+    return 'index';
+  }
+
+  #checkUnique(doc: Doc, ignoreId?: string): void {
+    for (const index of this.#unique) {
+      if (index.partial && !matches(doc, index.partial)) continue;
+      const key = JSON.stringify(index.keys.map((k) => getPath(doc, k)));
+      for (const other of this.#docs.values()) {
+        if (other._id === ignoreId) continue;
+        if (index.partial && !matches(other, index.partial)) continue;
+        if (JSON.stringify(index.keys.map((k) => getPath(other, k))) === key)
+          throw new DuplicateKeyError('E11000 duplicate key');
+      }
+    }
+  }
+
+  #find(filter: Doc): Doc | undefined {
+    if (typeof filter._id === 'string' && Object.keys(filter).length >= 1) {
+      const doc = this.#docs.get(filter._id);
+      return doc && matches(doc, filter) ? doc : undefined;
+    }
+    for (const doc of this.#docs.values()) if (matches(doc, filter)) return doc;
+    return undefined;
+  }
+
+  async insertOne(doc: Doc) {
+    await tick();
+    const id = String(doc._id);
+    if (this.#docs.has(id)) throw new DuplicateKeyError('E11000 duplicate key _id');
+    this.#checkUnique(doc);
+    this.#docs.set(id, clone(doc));
+    return { insertedId: id };
+  }
+
+  async findOne(filter: Doc, options: { projection?: Record<string, 1> } = {}) {
+    await tick();
+    const doc = this.#find(filter);
+    if (!doc) return null;
+    if (!options.projection) return clone(doc);
+    const out: Doc = { _id: doc._id };
+    for (const key of Object.keys(options.projection)) out[key] = clone(doc[key]);
+    return out;
+  }
+
+  find(filter: Doc, options: { projection?: Record<string, 1> } = {}) {
+    const docs = [...this.#docs.values()].filter((d) => matches(d, filter));
+    const projected = options.projection
+      ? docs.map((d) => {
+          const out: Doc = { _id: d._id };
+          for (const key of Object.keys(options.projection!)) out[key] = d[key];
+          return out;
+        })
+      : docs;
+    return new FakeCursor(projected);
+  }
+
+  async replaceOne(filter: Doc, doc: Doc) {
+    await tick();
+    const found = this.#find(filter);
+    if (!found) return { matchedCount: 0, modifiedCount: 0 };
+    this.#docs.set(String(found._id), clone({ ...doc, _id: found._id }));
+    return { matchedCount: 1, modifiedCount: 1 };
+  }
+
+  #apply(doc: Doc, update: Doc, inserting: boolean, arrayFilters?: Doc[]): void {
+    for (const [op, fields] of Object.entries(update)) {
+      for (const [path, value] of Object.entries(fields as Doc)) {
+        switch (op) {
+          case '$set':
+            if (path.includes('.$[')) {
+              const [arrayPath, rest] = path.split('.$[') as [string, string];
+              const [name, field] = rest.split('].') as [string, string];
+              const filter = arrayFilters!.find((f) => Object.keys(f)[0]!.startsWith(`${name}.`))!;
+              const [filterPath, condition] = Object.entries(filter)[0]!;
+              const inner = filterPath.slice(name.length + 1);
+              for (const element of getPath(doc, arrayPath) as Doc[]) {
+                if (matchesValue(getPath(element, inner), condition)) element[field] = clone(value);
+              }
+            } else doc[path] = clone(value);
+            break;
+          case '$setOnInsert':
+            if (inserting) doc[path] = clone(value);
+            break;
+          case '$inc':
+            doc[path] = ((doc[path] as number) ?? 0) + (value as number);
+            break;
+          case '$pull':
+            doc[path] = (doc[path] as Doc[]).filter((element) => !matches(element, value as Doc));
+            break;
+          default:
+            throw new Error(`fake mongo: unsupported update ${op}`);
+        }
+      }
+    }
+  }
+
+  async updateOne(filter: Doc, update: Doc, options: { upsert?: boolean } = {}) {
+    await tick();
+    const found = this.#find(filter);
+    if (found) {
+      this.#apply(found, update, false);
+      return { matchedCount: 1, modifiedCount: 1 };
+    }
+    if (!options.upsert) return { matchedCount: 0, modifiedCount: 0 };
+    const doc: Doc = { _id: filter._id };
+    this.#apply(doc, update, true);
+    if (this.#docs.has(String(doc._id))) throw new DuplicateKeyError('E11000 duplicate key _id');
+    this.#checkUnique(doc);
+    this.#docs.set(String(doc._id), doc);
+    return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+  }
+
+  async findOneAndUpdate(filter: Doc, update: Doc, options: { arrayFilters?: Doc[] } = {}) {
+    await tick();
+    const found = this.#find(filter);
+    if (!found) return null;
+    this.#apply(found, update, false, options.arrayFilters);
+    return clone(found);
+  }
+
+  async bulkWrite(operations: { updateOne: { filter: Doc; update: Doc; upsert?: boolean } }[]) {
+    for (const { updateOne } of operations) {
+      await this.updateOne(updateOne.filter, updateOne.update, { upsert: updateOne.upsert ?? false });
+    }
+    return {};
+  }
+}
+
+/** A fake `Db` holding fake collections. */
+export function fakeDb(): Db {
+  const collections = new Map<string, FakeCollection>();
+  return {
+    collection(name: string) {
+      let collection = collections.get(name);
+      if (!collection) {
+        collection = new FakeCollection();
+        collections.set(name, collection);
+      }
+      return collection;
+    },
+  } as unknown as Db;
+}
