@@ -92,9 +92,25 @@ interface UniqueIndex {
   partial?: Doc;
 }
 
+/** Optional crash injection at driver level: the same shape as the store-level FaultPlan. */
+export interface DriverFaults {
+  armed: boolean;
+  failAt: number;
+  mode: 'before' | 'after';
+  calls: number;
+  log: string[];
+}
+
 class FakeCollection {
   #docs = new Map<string, Doc>();
   #unique: UniqueIndex[] = [];
+  readonly faults: DriverFaults | undefined;
+  readonly name: string;
+
+  constructor(name: string, faults?: DriverFaults) {
+    this.name = name;
+    this.faults = faults;
+  }
 
   async createIndex(spec: Record<string, number>, options: { unique?: boolean; partialFilterExpression?: Doc } = {}) {
     await tick();
@@ -232,14 +248,40 @@ class FakeCollection {
   }
 }
 
-/** A fake `Db` holding fake collections. */
-export function fakeDb(): Db {
+const crashable = new Set(['insertOne', 'findOne', 'replaceOne', 'updateOne', 'findOneAndUpdate', 'bulkWrite']);
+
+/** Wraps a collection so the armed `failAt`-th driver call throws before or after it applies. */
+function withFaults(collection: FakeCollection, faults: DriverFaults): FakeCollection {
+  return new Proxy(collection, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || !crashable.has(String(property))) {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (...args: unknown[]) => {
+        if (!faults.armed) return value.apply(target, args);
+        faults.calls++;
+        const name = `${target.name}.${String(property)}`;
+        faults.log.push(name);
+        const fail = faults.calls === faults.failAt;
+        if (fail && faults.mode === 'before') throw new Error(`injected crash before ${name}`);
+        const result = await value.apply(target, args);
+        if (fail) throw new Error(`injected crash after ${name}`);
+        return result;
+      };
+    },
+  });
+}
+
+/** A fake `Db` holding fake collections, optionally crashing at a chosen driver call. */
+export function fakeDb(faults?: DriverFaults): Db {
   const collections = new Map<string, FakeCollection>();
   return {
     collection(name: string) {
       let collection = collections.get(name);
       if (!collection) {
-        collection = new FakeCollection();
+        collection = new FakeCollection(name);
+        if (faults) collection = withFaults(collection, faults);
         collections.set(name, collection);
       }
       return collection;
