@@ -63,7 +63,9 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
         [100_000, false],
       ];
   const rounds = quick ? 1 : 5;
-  console.log(`${WORKERS} workers × capacity ${CAPACITY} vs p-queue concurrency ${WORKERS * CAPACITY}; best of ${rounds} rounds`);
+  console.log(
+    `${WORKERS} workers × capacity ${CAPACITY} vs p-queue concurrency ${WORKERS * CAPACITY}; best of ${rounds} rounds`,
+  );
   console.log('| tasks | feeding | @x/load-balancer | p-queue@8 | ratio (lb / p-queue) |');
   console.log('|---|---|---|---|---|');
   for (const [n, streamed] of cases) {

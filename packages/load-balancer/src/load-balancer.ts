@@ -580,7 +580,7 @@ export class LoadBalancer<Task, Result> {
       if (state.retryTimer !== undefined) this.#options.clock.clearTimeout(state.retryTimer);
     }
     const attempt = state.attempt;
-    if (attempt !== null && attempt.current) {
+    if (attempt?.current) {
       attempt.current = false;
       attempt.worker.current--;
       this.#running--;

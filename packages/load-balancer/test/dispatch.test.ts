@@ -38,7 +38,14 @@ describe('priority queue', () => {
       lb.submit('plain'),
       lb.submit('high', { priority: 2 }),
     ];
-    lb.addWorker({ id: 'a', capacity: 1, execute: async (t) => (order.push(t), t) });
+    lb.addWorker({
+      id: 'a',
+      capacity: 1,
+      execute: async (t) => {
+        order.push(t);
+        return t;
+      },
+    });
     await Promise.all(promises);
     expect(order).toEqual(['high', 'mid', 'plain', 'low']);
     expect(lb.stats().queuedByPriority).toEqual({});
@@ -70,10 +77,10 @@ describe('priority queue', () => {
     const lb = new LoadBalancer<string, string>({ clock });
     const worker = heldWorker<string>('a', 1);
     lb.addWorker(worker.spec);
-    lb.submit('first', { priority: 5 });
+    track(lb.submit('first', { priority: 5 }));
     const low = track(lb.submit('low', { priority: 0 }));
     for (let i = 0; i < 40; i++) {
-      lb.submit(`high-${i}`, { priority: 5 });
+      track(lb.submit(`high-${i}`, { priority: 5 }));
       clock.advance(50);
       worker.next();
       await flush(1);
@@ -81,6 +88,7 @@ describe('priority queue', () => {
     expect(low.status).toBe('pending');
     expect(lb.stats().queuedByPriority).toEqual({ 0: 1 });
     await lb.shutdown({ drain: false });
+    await flush();
     expect(low.status).toBe('rejected');
   });
 

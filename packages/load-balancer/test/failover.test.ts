@@ -13,7 +13,12 @@ import { flush, heldWorker, track } from './fixtures.js';
 
 function setup(options: LoadBalancerOptions<number> = {}) {
   const clock = new ManualClock();
-  const lb = new LoadBalancer<number, unknown>({ clock, heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 3000, ...options });
+  const lb = new LoadBalancer<number, unknown>({
+    clock,
+    heartbeatIntervalMs: 1000,
+    heartbeatTimeoutMs: 3000,
+    ...options,
+  });
   return { clock, lb };
 }
 

@@ -119,7 +119,13 @@ async function simulate(seed: number) {
 
   for (let i = 0; i < 4; i++) addWorker();
 
-  const outcomes: Array<{ task: Task; status: 'pending' | 'fulfilled' | 'rejected'; value?: number; error?: unknown; settles: number }> = [];
+  const outcomes: Array<{
+    task: Task;
+    status: 'pending' | 'fulfilled' | 'rejected';
+    value?: number;
+    error?: unknown;
+    settles: number;
+  }> = [];
   const total = 10_000;
   let submitted = 0;
   let wave = 0;
@@ -167,7 +173,9 @@ async function simulate(seed: number) {
       victim.mode = 'ok';
     } else if (roll < 0.47 && victim && live.length > 2) {
       victim.registered = false;
-      lb.removeWorker(victim.id, { drain: random() < 0.5, timeoutMs: 300 }).catch((error) => violations.push(String(error)));
+      lb.removeWorker(victim.id, { drain: random() < 0.5, timeoutMs: 300 }).catch((error) =>
+        violations.push(String(error)),
+      );
     } else if (roll < 0.55 && live.length < 10) {
       addWorker();
     }
@@ -198,57 +206,67 @@ async function simulate(seed: number) {
 }
 
 describe('randomized fault injection: 10,000 mixed-priority tasks while workers crash, hang, slow down, leave and join', () => {
-  it.each([1, 2])('seed %i: every promise settles once, nothing lost, capacity kept, priority order kept', async (seed) => {
-    const { lb, sims, outcomes, violations, firstDispatch, settledAt, dispatchedAfterWave } = await simulate(seed);
+  it.each([1, 2])(
+    'seed %i: every promise settles once, nothing lost, capacity kept, priority order kept',
+    async (seed) => {
+      const { lb, sims, outcomes, violations, firstDispatch, settledAt, dispatchedAfterWave } = await simulate(seed);
 
-    // every promise settled, exactly once
-    expect(outcomes.filter((o) => o.status === 'pending')).toEqual([]);
-    expect(outcomes.every((o) => o.settles === 1)).toBe(true);
+      // every promise settled, exactly once
+      expect(outcomes.filter((o) => o.status === 'pending')).toEqual([]);
+      expect(outcomes.every((o) => o.settles === 1)).toBe(true);
 
-    // nothing lost: a result is the task's own; a rejection is the task's own error or a typed balancer error
-    const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
-    const rejected = outcomes.filter((o) => o.status === 'rejected');
-    for (const o of fulfilled) expect(o.value).toBe(o.task.id);
-    for (const o of rejected) {
-      if (o.error instanceof TaskError) expect(o.task.fails).toBe(true);
-      else if (o.error instanceof TaskTimeoutError) expect(o.task.timeoutMs).toBeDefined();
-      else expect(o.error).toBeInstanceOf(RetriesExhaustedError);
-      expect(o.error instanceof TaskError || o.error instanceof LoadBalancerError).toBe(true);
-    }
-    const stats = lb.stats();
-    expect(stats.completed).toBe(fulfilled.length);
-    expect(stats.failed).toBe(rejected.length);
-    expect(stats.completed + stats.failed).toBe(10_000);
-    expect(stats).toMatchObject({ queued: 0, inFlight: 0, waitingRetry: 0 });
-    // the faults really happened
-    expect(stats.failovers).toBeGreaterThan(50);
-    expect(stats.workerErrors).toBeGreaterThan(10);
-    expect(stats.lateResults).toBeGreaterThan(0);
-    expect(fulfilled.length).toBeGreaterThan(9_000);
+      // nothing lost: a result is the task's own; a rejection is the task's own error or a typed balancer error
+      const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
+      const rejected = outcomes.filter((o) => o.status === 'rejected');
+      for (const o of fulfilled) expect(o.value).toBe(o.task.id);
+      for (const o of rejected) {
+        if (o.error instanceof TaskError) expect(o.task.fails).toBe(true);
+        else if (o.error instanceof TaskTimeoutError) expect(o.task.timeoutMs).toBeDefined();
+        else expect(o.error).toBeInstanceOf(RetriesExhaustedError);
+        expect(o.error instanceof TaskError || o.error instanceof LoadBalancerError).toBe(true);
+      }
+      const stats = lb.stats();
+      expect(stats.completed).toBe(fulfilled.length);
+      expect(stats.failed).toBe(rejected.length);
+      expect(stats.completed + stats.failed).toBe(10_000);
+      expect(stats).toMatchObject({ queued: 0, inFlight: 0, waitingRetry: 0 });
+      // the faults really happened
+      expect(stats.failovers).toBeGreaterThan(50);
+      expect(stats.workerErrors).toBeGreaterThan(10);
+      expect(stats.lateResults).toBeGreaterThan(0);
+      expect(fulfilled.length).toBeGreaterThan(9_000);
 
-    // capacity never exceeded
-    expect(violations).toEqual([]);
-    for (const sim of sims.values()) expect(sim.maxRunning).toBeLessThanOrEqual(sim.capacity);
+      // capacity never exceeded
+      expect(violations).toEqual([]);
+      for (const sim of sims.values()) expect(sim.maxRunning).toBeLessThanOrEqual(sim.capacity);
 
-    // priority order among tasks queued at the same time: when a task of a wave is first
-    // dispatched (after its wave was queued), every higher-priority task of that wave has
-    // already been dispatched or settled
-    const byWave = new Map<number, Array<(typeof outcomes)[number]['task']>>();
-    for (const { task } of outcomes) byWave.set(task.wave, [...(byWave.get(task.wave) ?? []), task]);
-    let checked = 0;
-    for (const tasks of byWave.values()) {
-      for (const b of tasks) {
-        if (!dispatchedAfterWave.has(b.id)) continue;
-        const at = firstDispatch.get(b.id) as number;
-        for (const a of tasks) {
-          if (a.priority <= b.priority) continue;
-          const gone = Math.min(firstDispatch.get(a.id) ?? Number.POSITIVE_INFINITY, settledAt.get(a.id) ?? Number.POSITIVE_INFINITY);
-          expect(gone, `task ${a.id} (priority ${a.priority}) before task ${b.id} (priority ${b.priority})`).toBeLessThan(at);
-          checked++;
+      // priority order among tasks queued at the same time: when a task of a wave is first
+      // dispatched (after its wave was queued), every higher-priority task of that wave has
+      // already been dispatched or settled
+      const byWave = new Map<number, Array<(typeof outcomes)[number]['task']>>();
+      for (const { task } of outcomes) byWave.set(task.wave, [...(byWave.get(task.wave) ?? []), task]);
+      let checked = 0;
+      for (const tasks of byWave.values()) {
+        for (const b of tasks) {
+          if (!dispatchedAfterWave.has(b.id)) continue;
+          const at = firstDispatch.get(b.id) as number;
+          for (const a of tasks) {
+            if (a.priority <= b.priority) continue;
+            const gone = Math.min(
+              firstDispatch.get(a.id) ?? Number.POSITIVE_INFINITY,
+              settledAt.get(a.id) ?? Number.POSITIVE_INFINITY,
+            );
+            expect(
+              gone,
+              `task ${a.id} (priority ${a.priority}) before task ${b.id} (priority ${b.priority})`,
+            ).toBeLessThan(at);
+            checked++;
+          }
         }
       }
-    }
-    expect(checked).toBeGreaterThan(10_000);
-    await lb.shutdown();
-  }, 60_000);
+      expect(checked).toBeGreaterThan(10_000);
+      await lb.shutdown();
+    },
+    60_000,
+  );
 });

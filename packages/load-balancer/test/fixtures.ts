@@ -17,7 +17,8 @@ export function heldWorker<T>(id: string, capacity: number, extra: Partial<Worke
   const calls: T[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const spec: WorkerSpec<T, unknown> = {
+  // `never` results: the spec fits a balancer of any Result type (the test decides the values)
+  const spec: WorkerSpec<T, never> = {
     id,
     capacity,
     ...extra,
@@ -25,13 +26,13 @@ export function heldWorker<T>(id: string, capacity: number, extra: Partial<Worke
       calls.push(task);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      return new Promise((resolve, reject) => {
+      return new Promise<never>((resolve, reject) => {
         held.push({
           task,
           context,
           resolve: (value) => {
             inFlight--;
-            resolve(value);
+            resolve(value as never);
           },
           reject: (error) => {
             inFlight--;

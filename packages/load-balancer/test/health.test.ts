@@ -11,7 +11,12 @@ import { flush, heldWorker, track } from './fixtures.js';
 
 function setup(options: LoadBalancerOptions<number> = {}) {
   const clock = new ManualClock();
-  const lb = new LoadBalancer<number, unknown>({ clock, heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 3000, ...options });
+  const lb = new LoadBalancer<number, unknown>({
+    clock,
+    heartbeatIntervalMs: 1000,
+    heartbeatTimeoutMs: 3000,
+    ...options,
+  });
   const transitions: string[] = [];
   const events: WorkerStateEvent[] = [];
   lb.on('worker-state', (event) => {
@@ -85,10 +90,7 @@ describe('worker states and heartbeats', () => {
     expect(state('silent')).toBe('active');
     lb.heartbeat('push');
     expect(state('push')).toBe('active');
-    expect(transitions).toEqual([
-      'push:active->unreachable(heartbeat-timeout)',
-      'push:unreachable->active(heartbeat)',
-    ]);
+    expect(transitions).toEqual(['push:active->unreachable(heartbeat-timeout)', 'push:unreachable->active(heartbeat)']);
     expect(events[0]).toMatchObject({ workerId: 'push', from: 'active', to: 'unreachable', at: 5000 });
     expect(lb.workers().find((w) => w.id === 'push')?.lastHeartbeatAt).toBe(6000);
   });
@@ -133,7 +135,12 @@ describe('worker states and heartbeats', () => {
     a.held.shift()?.reject(new WorkerOverloadedError('429', { retryAfterMs: 2000 }));
     await flush();
     expect(state('a')).toBe('overloaded');
-    expect(lb.workers()[0]).toMatchObject({ failures: 0, consecutiveFailures: 0, taskErrors: 0, stateReason: 'retry-after' });
+    expect(lb.workers()[0]).toMatchObject({
+      failures: 0,
+      consecutiveFailures: 0,
+      taskErrors: 0,
+      stateReason: 'retry-after',
+    });
     expect(lb.stats()).toMatchObject({ queued: 1, overloadRequeues: 1, workerErrors: 0 });
     await clock.tick(1999);
     expect(a.calls).toEqual([7]);
@@ -235,7 +242,10 @@ describe('outlier ejection', () => {
   });
 
   it('maxEjectionPercent limits how many workers are ejected at once', async () => {
-    const { lb, state } = setup({ ejection: { consecutiveFailures: 1, maxEjectionPercent: 50 }, retry: { maxAttempts: 1 } });
+    const { lb, state } = setup({
+      ejection: { consecutiveFailures: 1, maxEjectionPercent: 50 },
+      retry: { maxAttempts: 1 },
+    });
     for (const id of ['a', 'b', 'c', 'd']) {
       lb.addWorker({
         id,

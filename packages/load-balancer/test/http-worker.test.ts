@@ -61,7 +61,12 @@ const context = (signal = new AbortController().signal) => ({
 describe('httpWorker against real node:http servers on 127.0.0.1', () => {
   it('POSTs the task as JSON and resolves with the JSON answer; health check reads load', async () => {
     const { url, requests } = await serve(echo);
-    const spec = httpWorker<{ n: number }, { echo: { n: number } }>({ id: 'h', url, capacity: 2, healthPath: '/health' });
+    const spec = httpWorker<{ n: number }, { echo: { n: number } }>({
+      id: 'h',
+      url,
+      capacity: 2,
+      healthPath: '/health',
+    });
     await expect(spec.execute({ n: 1 }, context())).resolves.toEqual({ echo: { n: 1 } });
     expect(requests).toEqual([{ n: 1 }]);
     await expect(spec.healthCheck?.()).resolves.toEqual({ load: 0.25 });
@@ -86,7 +91,11 @@ describe('httpWorker against real node:http servers on 127.0.0.1', () => {
     status = 400;
     const taskError = await spec.execute(1, context()).catch((e: unknown) => e);
     expect(taskError).toBeInstanceOf(HttpStatusError);
-    expect(taskError).toMatchObject({ status: 400, body: '{"error":"nope"}', message: `POST ${url} answered HTTP 400` });
+    expect(taskError).toMatchObject({
+      status: 400,
+      body: '{"error":"nope"}',
+      message: `POST ${url} answered HTTP 400`,
+    });
   });
 
   it('a hanging server: its own timeout throws WorkerUnavailableError; the attempt signal aborts the request', async () => {

@@ -16,15 +16,36 @@ const execute = async (n: number) => n;
 describe('bad input is rejected with typed errors naming the input', () => {
   it('constructor options', () => {
     const cases: Array<[object, string]> = [
-      [{ strategy: 'random' }, 'Expected `strategy` to be one of least-loaded, power-of-two, round-robin, weighted, got `"random"` (string)'],
+      [
+        { strategy: 'random' },
+        'Expected `strategy` to be one of least-loaded, power-of-two, round-robin, weighted, got `"random"` (string)',
+      ],
       [{ heartbeatIntervalMs: 0 }, 'Expected `heartbeatIntervalMs` to be a finite number above 0, got `0` (number)'],
-      [{ heartbeatTimeoutMs: Number.NaN }, 'Expected `heartbeatTimeoutMs` to be a finite number above 0, got `NaN` (number)'],
+      [
+        { heartbeatTimeoutMs: Number.NaN },
+        'Expected `heartbeatTimeoutMs` to be a finite number above 0, got `NaN` (number)',
+      ],
       [{ overloadThreshold: 1.5 }, 'Expected `overloadThreshold` to be a number from 0 to 1, got `1.5` (number)'],
-      [{ overloadThreshold: 0.5, overloadRecoveryThreshold: 0.6 }, 'Expected `overloadRecoveryThreshold` to be a number from 0 to overloadThreshold (0.5), got `0.6` (number)'],
-      [{ ejection: { consecutiveFailures: 0 } }, 'Expected `ejection.consecutiveFailures` to be an integer from 1 and up, got `0` (number)'],
-      [{ ejection: { maxEjectionPercent: 150 } }, 'Expected `ejection.maxEjectionPercent` to be a number from 0 to 100, got `150` (number)'],
-      [{ retry: { maxAttempts: 1.5 } }, 'Expected `retry.maxAttempts` to be an integer from 1 and up, got `1.5` (number)'],
-      [{ retry: { budget: { percent: -1 } } }, 'Expected `retry.budget.percent` to be a finite number from 0 and up, got `-1` (number)'],
+      [
+        { overloadThreshold: 0.5, overloadRecoveryThreshold: 0.6 },
+        'Expected `overloadRecoveryThreshold` to be a number from 0 to overloadThreshold (0.5), got `0.6` (number)',
+      ],
+      [
+        { ejection: { consecutiveFailures: 0 } },
+        'Expected `ejection.consecutiveFailures` to be an integer from 1 and up, got `0` (number)',
+      ],
+      [
+        { ejection: { maxEjectionPercent: 150 } },
+        'Expected `ejection.maxEjectionPercent` to be a number from 0 to 100, got `150` (number)',
+      ],
+      [
+        { retry: { maxAttempts: 1.5 } },
+        'Expected `retry.maxAttempts` to be an integer from 1 and up, got `1.5` (number)',
+      ],
+      [
+        { retry: { budget: { percent: -1 } } },
+        'Expected `retry.budget.percent` to be a finite number from 0 and up, got `-1` (number)',
+      ],
       [{ maxQueueSize: -1 }, 'Expected `maxQueueSize` to be an integer from 0 and up, got `-1` (number)'],
       [{ aging: { intervalMs: 0 } }, 'Expected `aging.intervalMs` to be a finite number above 0, got `0` (number)'],
       [{ retryOn: 'yes' }, 'Expected `retryOn` to be a function, got `"yes"` (string)'],
@@ -74,7 +95,9 @@ describe('bad input is rejected with typed errors naming the input', () => {
     expect(() => lb.heartbeat('ghost')).toThrow('Expected `id` to be a registered worker id, got `ghost`');
     await expect(lb.removeWorker('ghost')).rejects.toThrow(UnknownWorkerError);
     lb.addWorker({ id: 'a', capacity: 1, execute });
-    expect(() => lb.heartbeat('a', { load: 2 })).toThrow('Expected `load` to be a number from 0 to 1, got `2` (number)');
+    expect(() => lb.heartbeat('a', { load: 2 })).toThrow(
+      'Expected `load` to be a number from 0 to 1, got `2` (number)',
+    );
     await expect(lb.removeWorker('a', { drain: 'yes' as never })).rejects.toThrow(
       'Expected `drain` to be a boolean, got `"yes"` (string)',
     );
@@ -96,7 +119,9 @@ describe('bad input is rejected with typed errors naming the input', () => {
     await expect(lb.submit(1, { signal: {} as never })).rejects.toThrow(
       'Expected `signal` to be an AbortSignal, got `object` (object)',
     );
-    await expect(lb.onSizeLessThan(0)).rejects.toThrow('Expected `limit` to be an integer from 1 and up, got `0` (number)');
+    await expect(lb.onSizeLessThan(0)).rejects.toThrow(
+      'Expected `limit` to be an integer from 1 and up, got `0` (number)',
+    );
     expect(lb.stats().queued).toBe(0);
   });
 
@@ -108,7 +133,9 @@ describe('bad input is rejected with typed errors naming the input', () => {
     const second = lb.submit(2, { priority: 3 });
     const error = await lb.submit(3, { priority: 7, key: 'k' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueueFullError);
-    expect((error as QueueFullError).message).toBe('Queue is full: `maxQueueSize` is 2 and 2 tasks are already waiting');
+    expect((error as QueueFullError).message).toBe(
+      'Queue is full: `maxQueueSize` is 2 and 2 tasks are already waiting',
+    );
     expect(events).toEqual([{ maxQueueSize: 2, priority: 7, key: 'k' }]);
     await expect(lb.submit(4)).rejects.toThrow(QueueFullError);
     expect(lb.stats()).toMatchObject({ queued: 2, rejectedQueueFull: 2, failed: 2 });
