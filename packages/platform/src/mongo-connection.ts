@@ -1,5 +1,8 @@
 import type { Db } from 'mongodb';
 
+/** The MongoDB driver module, loaded on demand. */
+export type MongoDriver = typeof import('mongodb');
+
 /** Where the batch commands find MongoDB. */
 export interface MongoTarget {
   uri: string;
@@ -12,9 +15,13 @@ export interface MongoTarget {
  * Connects, runs `work` with the database, and always closes the connection, so a command never
  * leaves the process hanging on an open driver.
  */
-export async function withMongoDb<T>(target: MongoTarget, work: (db: Db) => Promise<T>): Promise<T> {
+export async function withMongoDb<T>(
+  target: MongoTarget,
+  work: (db: Db, driver: MongoDriver) => Promise<T>,
+): Promise<T> {
   // Loaded on demand: the driver is the heaviest import, and only the batch commands need it.
-  const { MongoClient } = await import('mongodb');
+  const driver = await import('mongodb');
+  const { MongoClient } = driver;
   const client = new MongoClient(target.uri, {
     serverSelectionTimeoutMS: target.serverSelectionTimeoutMs,
     connectTimeoutMS: target.serverSelectionTimeoutMs,
@@ -22,7 +29,7 @@ export async function withMongoDb<T>(target: MongoTarget, work: (db: Db) => Prom
   });
   try {
     await client.connect();
-    return await work(client.db(target.db));
+    return await work(client.db(target.db), driver);
   } finally {
     await client.close();
   }

@@ -12,7 +12,7 @@ import { runJobWithProgress } from '../batch-job-run.js';
 import type { CliContext } from '../cli-context.js';
 import { logFleetEvents } from '../endpoint-event-log.js';
 import { createLlmFleet } from '../llm-fleet.js';
-import { withMongoDb } from '../mongo-connection.js';
+import { type MongoDriver, withMongoDb } from '../mongo-connection.js';
 import { collectUrlOption, integerOption, mongoUriOption, nameOption } from '../option-parsers.js';
 import { renderReport } from '../report-table.js';
 import { UsageError } from '../usage-error.js';
@@ -22,6 +22,7 @@ interface MongoOptions {
   db: string;
   collection: string;
   mongoTimeoutMs: number;
+  objectIds?: boolean;
   json?: boolean;
 }
 
@@ -79,6 +80,7 @@ function withMongoOptions(command: Command): Command {
       nameOption,
     )
     .option('--mongo-timeout-ms <ms>', 'how long to wait for MongoDB before failing', integerOption(1), 10_000)
+    .option('--object-ids', "the tasks' `_id`s are ObjectIds (task ids are their 24-digit hex strings)")
     .option('--json', 'print JSON instead of text');
 }
 
@@ -90,12 +92,20 @@ const noRequestsClient: LlmClient = {
 /** Builds a batcher over MongoDB: tasks from `--collection`, jobs in the job store of `--db`. */
 function mongoBatcher(
   db: Db,
+  driver: MongoDriver,
   options: MongoOptions,
   client: LlmClient,
   extra: Partial<Parameters<typeof createBatcher>[0]> = {},
 ): Batcher {
+  const collection = db.collection(options.collection);
+  const toDocumentId = (id: string) => {
+    if (!/^[0-9a-f]{24}$/i.test(id)) {
+      throw new UsageError(`Expected task id \`${id}\` to be a 24-digit hex ObjectId (--object-ids)`);
+    }
+    return driver.ObjectId.createFromHexString(id);
+  };
   return createBatcher({
-    source: mongoTaskSource({ collection: db.collection(options.collection) }),
+    source: mongoTaskSource(options.objectIds ? { collection, toDocumentId } : { collection }),
     store: mongoJobStore({ db }),
     client,
     ...extra,
@@ -130,8 +140,8 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
       if (options.taskIds !== undefined && options.filter !== undefined) {
         throw new UsageError('options --task-ids and --filter cannot be used together');
       }
-      await withMongoDb(target(options), async (db) => {
-        const batcher = mongoBatcher(db, options, noRequestsClient);
+      await withMongoDb(target(options), async (db, driver) => {
+        const batcher = mongoBatcher(db, driver, options, noRequestsClient);
         const job = await batcher.createJob({
           ...(options.taskIds ? { taskIds: options.taskIds } : {}),
           ...(options.filter ? { filter: options.filter } : {}),
@@ -174,8 +184,8 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
           ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
         });
       try {
-        await withMongoDb(target(options), async (db) => {
-          const batcher = mongoBatcher(db, options, client, {
+        await withMongoDb(target(options), async (db, driver) => {
+          const batcher = mongoBatcher(db, driver, options, client, {
             batchSize: options.batchSize,
             concurrency: options.concurrency,
             ...(options.rpm === undefined ? {} : { rateLimit: { requestsPerMinute: options.rpm } }),
@@ -206,8 +216,8 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
   withMongoOptions(batch.command('status').description("print a job's state and counts"))
     .argument('<job-id>', 'the job id')
     .action(async (jobId: string, options: MongoOptions) => {
-      await withMongoDb(target(options), async (db) => {
-        const job = await mongoBatcher(db, options, noRequestsClient).getJob(jobId);
+      await withMongoDb(target(options), async (db, driver) => {
+        const job = await mongoBatcher(db, driver, options, noRequestsClient).getJob(jobId);
         if (options.json) context.out(JSON.stringify(job));
         else for (const line of renderReport(job)) context.out(line);
       });
@@ -216,8 +226,8 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
   withMongoOptions(batch.command('results').description("print a job's results, one JSON line per task"))
     .argument('<job-id>', 'the job id')
     .action(async (jobId: string, options: MongoOptions) => {
-      await withMongoDb(target(options), async (db) => {
-        for await (const result of mongoBatcher(db, options, noRequestsClient).results(jobId)) {
+      await withMongoDb(target(options), async (db, driver) => {
+        for await (const result of mongoBatcher(db, driver, options, noRequestsClient).results(jobId)) {
           context.out(JSON.stringify(result));
         }
       });
@@ -226,9 +236,9 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
   withMongoOptions(batch.command('cancel').description('cancel a job; results already written are kept'))
     .argument('<job-id>', 'the job id')
     .action(async (jobId: string, options: MongoOptions) => {
-      await withMongoDb(target(options), async (db) => {
-        const job = await mongoBatcher(db, options, noRequestsClient).cancelJob(jobId);
-        context.out(options.json ? JSON.stringify(job ?? { id: jobId, cancelled: true }) : `cancelled ${jobId}`);
+      await withMongoDb(target(options), async (db, driver) => {
+        const job = await mongoBatcher(db, driver, options, noRequestsClient).cancelJob(jobId);
+        context.out(options.json ? JSON.stringify(job) : `job ${job.id} is ${job.state}`);
       });
     });
 }
