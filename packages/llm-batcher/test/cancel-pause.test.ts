@@ -144,7 +144,7 @@ describe('cancellation and pause', () => {
     expect((await batcher.resumeJob(job.id)).state).toBe('running');
     const report = await run;
     expect(report).toMatchObject({ state: 'completed', succeeded: 300 });
-    expect(states).toContain('paused');
+    expect(states.at(-1)).toBe('running');
     expect([...store.succeededWrites.values()].every((n) => n === 1)).toBe(true);
     await expect(batcher.pauseJob(job.id)).rejects.toThrow(JobStateError);
     await expect(batcher.resumeJob(job.id)).rejects.toThrow(
