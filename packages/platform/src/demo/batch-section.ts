@@ -40,7 +40,7 @@ export const batchSection: DemoSection = {
           jitterMs,
           seed: 2,
           failureRate: 0.05,
-          rateLimit: { requests: 25, windowMs: 1000 },
+          rateLimit: { requests: 8, windowMs: 1000 },
         }),
       );
       servers.push(await startMockLlmServer({ latencyMs, jitterMs, seed: 3 }));
@@ -51,10 +51,12 @@ export const batchSection: DemoSection = {
           healthUrl: server.healthUrl,
           concurrency: perEndpoint,
         })),
-        heartbeatIntervalMs: 200,
-        heartbeatTimeoutMs: 600,
+        // Fast health checks so the demo shows state changes within seconds; generous timeouts so a
+        // loaded machine (CI runs other suites alongside) does not mistake slowness for death.
+        heartbeatIntervalMs: 250,
+        heartbeatTimeoutMs: 2_000,
         healthCheckTimeoutMs: 1_000,
-        requestTimeoutMs: 2_000,
+        requestTimeoutMs: 3_000,
       });
       const start = performance.now();
       const changes: EndpointStateEvent[] = [];
@@ -70,15 +72,15 @@ export const batchSection: DemoSection = {
         client: fleet,
         batchSize,
         concurrency: perEndpoint * servers.length,
-        retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 500 },
-        requestTimeoutMs: 3_000,
+        retry: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 500 },
+        requestTimeoutMs: 10_000,
       });
       const job = await batcher.createJob({ taskIds: tasks.map((task) => task.id), name: 'demo-sentiment' });
       context.out(
         `  job ${job.id}: ${taskCount} tasks, ${batchSize} per request, through ${servers.length} endpoints × ${perEndpoint} concurrent requests`,
       );
       context.out(`  endpoints: ${servers.map((server, index) => `${names[index]} ${server.url}`).join(', ')}`);
-      context.out('  flaky answers 429 beyond 25 requests/s and 500 to 5% of requests; doomed is killed at 50%');
+      context.out('  flaky answers 429 beyond 8 requests/s and 500 to 5% of requests; doomed is killed at 50%');
       let killedAt: number | undefined;
       const report = await runJobWithProgress({
         batcher,
