@@ -96,7 +96,7 @@ describe('runners on the Mongo store (fake driver)', () => {
         calls++;
         if (calls % 7 === 0) throw new LlmHttpError(503, 'busy');
         return {
-          results: batch.filter((t, i) => (calls + i) % 11 !== 0).map((t) => ({ id: t.id, output: t.id })),
+          results: batch.filter((_task, i) => (calls + i) % 11 !== 0).map((t) => ({ id: t.id, output: t.id })),
         };
       },
     };
