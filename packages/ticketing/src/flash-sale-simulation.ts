@@ -500,3 +500,38 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
     holdLatencyMs: { p50: percentile(50), p99: percentile(99) },
   };
 }
+
+/**
+ * Formats a {@link FlashSaleReport} as plain-text lines for a terminal: the counts, then one line
+ * per invariant check (`ok`/`FAIL`, name, detail).
+ *
+ * @example
+ * ```ts
+ * import { formatFlashSaleReport, simulateFlashSale } from '@x/ticketing';
+ *
+ * const report = await simulateFlashSale({ capacity: 1000, buyers: 20_000, seed: 7 });
+ * console.log(formatFlashSaleReport(report));
+ * ```
+ */
+export function formatFlashSaleReport(report: FlashSaleReport): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const reasons = Object.entries(report.refundReasons)
+    .map(([reason, count]) => `${reason} ${n(count ?? 0)}`)
+    .join(', ');
+  const lines = [
+    `flash sale: ${n(report.buyers)} buyers, ${n(report.capacity)} tickets, seed ${report.seed}`,
+    `  sold ${n(report.sold)} in ${n(report.orders)} orders; refunded ${n(report.refunded)}${reasons ? ` (${reasons})` : ''}`,
+    `  holds: ${n(report.expiredHolds)} expired, ${n(report.releasedHolds)} released, ${n(report.abandoned)} abandoned, ${n(report.paymentFailures)} failed payments`,
+    `  turned away: ${n(report.rejected.allHeld)} all_held, ${n(report.rejected.soldOut)} sold_out, ${n(report.rejected.perUserLimit)} over the per-user limit`,
+    `  waitlist: ${n(report.waitlist.joined)} joined, ${n(report.waitlist.offers)} offers, ${n(report.waitlist.purchases)} bought, ${n(report.waitlist.expiredOffers)} offers expired`,
+    `  returned tickets ${n(report.returnedTickets)}, duplicate confirmations ${n(report.duplicateConfirmations)}, late confirmations ${n(report.lateConfirmations)}`,
+    `  oversold ${report.oversold}; available at the end ${n(report.finalAvailable)} (capacity - sold = ${n(report.expectedAvailable)})`,
+    `  ${n(report.steps)} steps over ${(report.virtualDurationMs / 1000).toFixed(0)} s of virtual time in ${(report.wallMs / 1000).toFixed(2)} s; ${n(report.throughput.operationsPerSecond)} operations/s; hold latency p50 ${report.holdLatencyMs.p50.toFixed(3)} ms, p99 ${report.holdLatencyMs.p99.toFixed(3)} ms`,
+    `invariants: ${n(report.invariants.continuousChecks)} per-step checks, ${n(report.invariants.fullChecks)} full checks, ${n(report.invariants.violations.length)} violations`,
+    ...report.invariants.final.checks.map(
+      (check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(15)} ${check.detail}`,
+    ),
+    ...report.invariants.violations.slice(0, 10).map((violation) => `  violation: ${violation}`),
+  ];
+  return lines.join('\n');
+}

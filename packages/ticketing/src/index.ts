@@ -32,7 +32,7 @@ export type {
 } from './event-inventory.js';
 export { EventInventory, orderIdFor } from './event-inventory.js';
 export type { FlashSaleOptions, FlashSaleReport, FlashSaleStep } from './flash-sale-simulation.js';
-export { simulateFlashSale } from './flash-sale-simulation.js';
+export { formatFlashSaleReport, simulateFlashSale } from './flash-sale-simulation.js';
 export type { InvariantCheck, InvariantInput, InvariantReport } from './invariants.js';
 export { checkInvariants } from './invariants.js';
 export { memoryStore } from './memory-store.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, simulateFlashSale } from '../src/index.js';
+import { formatFlashSaleReport, InvalidArgumentError, simulateFlashSale } from '../src/index.js';
 
 describe('simulateFlashSale', () => {
   it('is deterministic for a seed (every count; only timings differ)', async () => {
@@ -52,6 +52,11 @@ describe('simulateFlashSale', () => {
     expect(report.invariants.continuousChecks).toBe(report.steps);
     expect(report.throughput.operationsPerSecond).toBeGreaterThan(0);
     expect(report.holdLatencyMs.p99).toBeGreaterThanOrEqual(report.holdLatencyMs.p50);
+    const text = formatFlashSaleReport(report);
+    expect(text).toContain(`flash sale: 4,000 buyers, 200 tickets, seed 5`);
+    expect(text).toContain('oversold 0;');
+    expect(text).toMatch(/ok {3}capacity {8}sold \d+ \+ held 0 \+ offered 0/);
+    expect(text.split('\n').filter((line) => line.includes('FAIL'))).toEqual([]);
   });
 
   it('property: any seed and rates, with or without the sweeper, keep every invariant', async () => {
