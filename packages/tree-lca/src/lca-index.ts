@@ -1,24 +1,18 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
 import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
 import { LevelAncestors } from './level-ancestors.js';
-import {
-  INFO_FIELDS as LAYOUT_INFO_FIELDS,
-  NOT_A_NODE as LAYOUT_NOT_A_NODE,
-  PARENT_BIAS as LAYOUT_PARENT_BIAS,
-  readTree,
-} from './parent-table.js';
-import { RangeMinimum } from './range-minimum.js';
+import { INFO_FIELDS as LAYOUT_INFO_FIELDS, PARENT_BIAS as LAYOUT_PARENT_BIAS, readTree } from './parent-table.js';
+import { RMQ_FIELDS as LAYOUT_RMQ_FIELDS, RangeMinimum } from './range-minimum.js';
 
 // Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
 // format (an imported binding can compile to a property read on every use).
 const INFO_FIELDS = LAYOUT_INFO_FIELDS;
-const NOT_A_NODE = LAYOUT_NOT_A_NODE;
 const PARENT_BIAS = LAYOUT_PARENT_BIAS;
+const RMQ_FIELDS = LAYOUT_RMQ_FIELDS;
 
 /** Fields of a slot's cell in `#info` after field 0 (the parent, see {@link INFO_FIELDS}). */
 const END = 1;
 const DEPTH = 2;
-const PRE = 3;
 
 /**
  * A tree preprocessed for O(1) lowest-common-ancestor queries. Build it once in O(n) (one pass over
@@ -46,11 +40,17 @@ const PRE = 3;
 export class LcaIndex<Id> {
   /**
    * Per slot, `INFO_FIELDS` int32: [parent slot + `PARENT_BIAS` (0: not a node), end of its
-   * preorder range (position + subtree size), depth, preorder position].
+   * preorder range (position + subtree size), depth, unused].
    */
   readonly #info: Int32Array;
-  /** Preorder position p → `[depth, parent slot]` at `[2p, 2p + 1]`. */
-  readonly #pairs: Int32Array;
+  /**
+   * Slot → preorder position + 1, 0 for slots that are not nodes: a compact array of its own, as
+   * every query starts with lookups here (validation and position in one read).
+   */
+  readonly #preOf: Int32Array;
+  /** Preorder position p → [depth, parent slot, range-minimum mask] at `RMQ_FIELDS * p`. */
+  readonly #cells: Int32Array;
+  readonly #size: number;
   readonly #slots: number;
   readonly #rootSlot: number;
   /** Slot → id, for every form but dense. */
@@ -91,8 +91,10 @@ export class LcaIndex<Id> {
       const at = INFO_FIELDS * p + END;
       info[at] = (info[at] as number) + (info[INFO_FIELDS * v + END] as number) + 1;
     }
-    const pairs = new Int32Array(2 * n);
-    pairs[1] = -1;
+    const cells = new Int32Array(RMQ_FIELDS * n);
+    const preOf = new Int32Array(slots);
+    preOf[root] = 1;
+    cells[1] = -1;
     info[INFO_FIELDS * root + END] = 1;
     for (let k = 1; k < count; k++) {
       const v = topo === undefined ? k : (topo[k] as number);
@@ -105,17 +107,19 @@ export class LcaIndex<Id> {
       info[cellP + END] = at + (info[cellV + END] as number) + 1;
       info[cellV + END] = at + 1;
       info[cellV + DEPTH] = depth;
-      info[cellV + PRE] = at;
-      pairs[2 * at] = depth;
-      pairs[2 * at + 1] = p;
+      preOf[v] = at + 1;
+      cells[RMQ_FIELDS * at] = depth;
+      cells[RMQ_FIELDS * at + 1] = p;
     }
     this.#info = info;
-    this.#pairs = pairs;
+    this.#preOf = preOf;
+    this.#cells = cells;
+    this.#size = n;
     this.#slots = slots;
     this.#rootSlot = root;
     this.#ids = table.ids;
     this.#slotOf = table.slotOf;
-    this.#minimum = new RangeMinimum(pairs, n);
+    this.#minimum = new RangeMinimum(cells, n);
   }
 
   /**
@@ -141,7 +145,7 @@ export class LcaIndex<Id> {
    * ```
    */
   get size(): number {
-    return this.#pairs.length >>> 1;
+    return this.#size;
   }
 
   /**
@@ -198,7 +202,7 @@ export class LcaIndex<Id> {
     let lastPre = 0;
     for (const node of nodes) {
       const slot = this.#slot(node, 'nodes');
-      const pre = info[INFO_FIELDS * slot + PRE] as number;
+      const pre = (this.#preOf[slot] as number) - 1;
       if (first < 0 || pre < firstPre) {
         first = slot;
         firstPre = pre;
@@ -276,10 +280,9 @@ export class LcaIndex<Id> {
    * ```
    */
   isAncestor(ancestor: Id, node: Id): boolean {
-    const info = this.#info;
-    const cell = INFO_FIELDS * this.#slot(ancestor, 'ancestor');
-    const p = info[INFO_FIELDS * this.#slot(node, 'node') + PRE] as number;
-    return (info[cell + PRE] as number) <= p && p < (info[cell + END] as number);
+    const slot = this.#slot(ancestor, 'ancestor');
+    const p = (this.#preOf[this.#slot(node, 'node')] as number) - 1;
+    return (this.#preOf[slot] as number) - 1 <= p && p < (this.#info[INFO_FIELDS * slot + END] as number);
   }
 
   /**
@@ -292,15 +295,11 @@ export class LcaIndex<Id> {
    * ```
    */
   distance(a: Id, b: Id): number {
+    const sa = this.#slot(a, 'a');
+    const sb = this.#slot(b, 'b');
     const info = this.#info;
-    const cellA = INFO_FIELDS * this.#slot(a, 'a');
-    const cellB = INFO_FIELDS * this.#slot(b, 'b');
-    const pa = info[cellA + PRE] as number;
-    const pb = info[cellB + PRE] as number;
-    if (pa === pb) return 0;
-    // the shallowest node strictly after the first one in preorder is a child of the LCA
-    const below = this.#pairs[2 * this.#minimum.argmin(Math.min(pa, pb) + 1, Math.max(pa, pb))] as number;
-    return (info[cellA + DEPTH] as number) + (info[cellB + DEPTH] as number) - 2 * (below - 1);
+    const depthOf = (slot: number) => info[INFO_FIELDS * slot + DEPTH] as number;
+    return depthOf(sa) + depthOf(sb) - 2 * depthOf(this.#lcaSlot(sa, sb));
   }
 
   /**
@@ -354,14 +353,14 @@ export class LcaIndex<Id> {
     if (target < 0) return undefined;
     if (k === 0) return node;
     if (k === 1) return this.#slotId((info[cell] as number) - PARENT_BIAS);
-    const p = info[cell + PRE] as number;
+    const p = (this.#preOf[slot] as number) - 1;
     if (this.#levels === undefined || this.#order === undefined) {
       const order = new Int32Array(this.size);
       for (let s = 0; s < this.#slots; s++) {
-        if (info[INFO_FIELDS * s] !== NOT_A_NODE) order[info[INFO_FIELDS * s + PRE] as number] = s;
+        if (this.#preOf[s] !== 0) order[(this.#preOf[s] as number) - 1] = s;
       }
       this.#order = order;
-      this.#levels = new LevelAncestors(this.#pairs);
+      this.#levels = new LevelAncestors(this.#cells, RMQ_FIELDS);
     }
     return this.#slotId(this.#order[this.#levels.ancestorAt(p, target)] as number);
   }
@@ -373,20 +372,16 @@ export class LcaIndex<Id> {
    */
   #lcaSlot(sa: number, sb: number): number {
     if (sa === sb) return sa;
-    const pa = this.#info[INFO_FIELDS * sa + PRE] as number;
-    const pb = this.#info[INFO_FIELDS * sb + PRE] as number;
-    const at = pa < pb ? this.#minimum.argmin(pa + 1, pb) : this.#minimum.argmin(pb + 1, pa);
-    return this.#pairs[2 * at + 1] as number;
+    const pa = (this.#preOf[sa] as number) - 1;
+    const pb = (this.#preOf[sb] as number) - 1;
+    return pa < pb ? this.#minimum.minPayload(pa + 1, pb) : this.#minimum.minPayload(pb + 1, pa);
   }
 
   /** The slot of `node`, -1 when it is not in the tree. */
   #find(node: Id): number {
     const slotOf = this.#slotOf;
     if (slotOf === undefined) {
-      return typeof node === 'number' &&
-        node >>> 0 === node &&
-        node < this.#slots &&
-        this.#info[INFO_FIELDS * node] !== NOT_A_NODE
+      return typeof node === 'number' && node >>> 0 === node && node < this.#slots && this.#preOf[node] !== 0
         ? node
         : -1;
     }

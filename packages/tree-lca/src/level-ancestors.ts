@@ -9,11 +9,11 @@ export class LevelAncestors {
   /** `#start[d]` … `#start[d + 1] - 1` is the bucket of depth `d` in `#byDepth`. */
   readonly #start: Int32Array;
 
-  /** @param pairs - preorder position p → depth at `pairs[2p]` */
-  constructor(pairs: Int32Array) {
-    const n = pairs.length >>> 1;
+  /** @param cells - preorder position p → depth at `cells[stride * p]` */
+  constructor(cells: Int32Array, stride: number) {
+    const n = Math.floor(cells.length / stride);
     const depth = new Int32Array(n);
-    for (let p = 0; p < n; p++) depth[p] = pairs[2 * p] as number;
+    for (let p = 0; p < n; p++) depth[p] = cells[stride * p] as number;
     let maxDepth = 0;
     for (let p = 0; p < n; p++) if ((depth[p] as number) > maxDepth) maxDepth = depth[p] as number;
     const start = new Int32Array(maxDepth + 2);
