@@ -515,7 +515,10 @@ export class JobRunner {
           now,
         });
       }
-      await sleep(backoffDelay(this.#ctx.retry, item.attempts), this.#abort.signal);
+      const delay = backoffDelay(this.#ctx.retry, item.attempts);
+      // keep the lease through the wait, so no other runner takes the task meanwhile
+      await this.#ctx.store.renewLease(this.jobId, [item.taskId], leaseId, now + delay + this.#ctx.leaseMs);
+      await sleep(delay, this.#abort.signal);
       return this.#sendSub(items, leaseId);
     }
     await Promise.all(items.map((item) => this.#failAttempt(item, leaseId, failure, items.length, now)));
