@@ -82,11 +82,11 @@ export class WorkerEntry {
     attempt.next = null;
   }
 
-  /** Current attempts, collected (the list may change while the caller walks it). */
+  /** Current attempts, oldest dispatch first, collected (the list may change while the caller walks it). */
   currentAttempts(): Attempt[] {
     const list: Attempt[] = [];
     for (let a = this.head; a !== null; a = a.next) if (a.current) list.push(a);
-    return list;
+    return list.reverse();
   }
 
   snapshot(): WorkerSnapshot {
