@@ -63,6 +63,12 @@ describe.concurrent('x (the program)', () => {
   });
 });
 
+describe.concurrent('x demo', () => {
+  it('takes no arguments: an extra one exits 2', async () => {
+    await expectUsageError(['demo', 'fast'], 'too many arguments');
+  });
+});
+
 describe.concurrent('x clock', () => {
   it('prints 157.5 for 3:45', async () => {
     const run = await runX(['clock', '3:45']);
@@ -253,6 +259,26 @@ describe.concurrent('x batch (argument validation; no MongoDB server runs here)'
 
   it('the job id is required', async () => {
     await expectUsageError(['batch', 'cancel', ...mongo], "missing required argument 'job-id'");
+  });
+
+  it('run with a fleet of --llm-url endpoints still fails cleanly (exit 1, one line) when MongoDB is down', async () => {
+    const run = await runX([
+      'batch',
+      'run',
+      'job-1',
+      ...mongo,
+      '--mongo-timeout-ms',
+      '300',
+      '--llm-url',
+      'http://127.0.0.1:9/a',
+      '--llm-url',
+      'http://127.0.0.1:9/b',
+      '--concurrency',
+      '4',
+    ]);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/Mongo/);
   });
 
   it('an unreachable MongoDB fails with exit 1 and one line', async () => {
