@@ -395,7 +395,8 @@ export class LoadBalancer<Task, Result> {
     worker.current++;
     this.#running++;
     // invariant: inFlight <= capacity — a full worker leaves `active` before the next pick
-    if (worker.inFlight >= worker.capacity) this.#updateState(worker, 'at-capacity', now);
+    if (worker.inFlight >= worker.capacity && worker.state === 'active')
+      this.#flip(worker, 'overloaded', 'at-capacity', now);
     this.#run(worker, attempt);
   }
 
@@ -470,8 +471,9 @@ export class LoadBalancer<Task, Result> {
 
   /** A slot of `worker` came free: it may leave `overloaded`, finish draining, take more work. */
   #slotFreed(worker: WorkerEntry, now?: number): void {
+    // `at-capacity` is only the reason while no other condition holds (#updateState keeps it so)
     if (worker.state === 'overloaded' && worker.stateReason === 'at-capacity' && worker.inFlight < worker.capacity) {
-      this.#updateState(worker, 'recovered', now);
+      this.#flip(worker, 'active', 'recovered', now ?? this.#now());
     }
     if (worker.draining && worker.current === 0 && !worker.removed) this.#finishRemoval(worker);
     if (this.#queue.live > 0) this.#pump();
@@ -666,6 +668,20 @@ export class LoadBalancer<Task, Result> {
       }
     }
     if (to === 'active' && this.#queue.live > 0) this.#pump();
+  }
+
+  /** The hot-path transition between `active` and `overloaded` (`at-capacity`), without recomputing every flag. */
+  #flip(worker: WorkerEntry, to: 'active' | 'overloaded', reason: WorkerStateReason, now: number): void {
+    const from = worker.state;
+    worker.state = to;
+    worker.stateReason = reason;
+    worker.stateSince = now;
+    if (to === 'active') this.#activeWorkers++;
+    else this.#activeWorkers--;
+    const listeners = this.#listeners['worker-state'];
+    if (listeners !== undefined && listeners.length > 0) {
+      this.#emit('worker-state', { workerId: worker.id, from, to, reason, at: now });
+    }
   }
 
   #overloaded(worker: WorkerEntry, ms: number): void {
