@@ -8,8 +8,10 @@ export interface CliContext {
   err(line?: string): void;
   /** Colours, on only when standard output is a terminal and `NO_COLOR` is not set. */
   readonly colors: ReturnType<typeof createColors>;
-  /** Whether standard output is a terminal (live progress bars) or a pipe/file (plain lines). */
+  /** Whether `out`'s stream is a terminal (live progress bars) or a pipe/file (plain lines). */
   readonly isTTY: boolean;
+  /** The stream `out` writes to, for live displays that redraw in place. */
+  readonly outStream: NodeJS.WritableStream;
   /** Whether `--verbose` was given. */
   verbose(): boolean;
 }
@@ -27,6 +29,7 @@ export function processContext(verbose: () => boolean): CliContext {
     },
     colors: createColors(colorsOn),
     isTTY,
+    outStream: process.stdout,
     verbose,
   };
 }

@@ -71,7 +71,7 @@ export function createProgressDisplay(
   const multibar = new cliProgress.MultiBar(
     {
       format: `${options.label ?? ''}{bar} {percentage}% | {value}/{total} tasks | ok {succeeded} failed {failed} | {rate} tasks/s | ETA {etaText}`,
-      stream: process.stdout,
+      stream: context.outStream,
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,

@@ -17,6 +17,11 @@ import { collectUrlOption, integerOption, mongoUriOption, nameOption } from '../
 import { renderReport } from '../report-table.js';
 import { UsageError } from '../usage-error.js';
 
+/** `x batch run` ended without every task succeeding (or was interrupted): exit code 1. */
+export class BatchRunError extends Error {
+  override name = 'BatchRunError';
+}
+
 interface MongoOptions {
   mongoUri: string;
   db: string;
@@ -195,15 +200,29 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
           const onSigint = () => abort.abort();
           process.once('SIGINT', onSigint);
           try {
+            // With --json, standard output carries only the report: progress goes to standard error.
+            const progressContext: CliContext = options.json
+              ? { ...context, out: context.err, isTTY: process.stderr.isTTY === true, outStream: process.stderr }
+              : context;
             const report = await runJobWithProgress({
               batcher,
               jobId,
-              context,
+              context: progressContext,
               signal: abort.signal,
               attach: (display) => (fleet ? logFleetEvents(fleet, (line) => display.log(line)) : () => {}),
             });
             if (options.json) context.out(JSON.stringify(report));
             else for (const line of renderReport(report)) context.out(line);
+            if (report.interrupted) {
+              throw new BatchRunError(
+                `run of job \`${jobId}\` interrupted; run it again to resume (finished tasks are kept)`,
+              );
+            }
+            if (report.state !== 'completed') {
+              throw new BatchRunError(
+                `job \`${jobId}\` ended ${report.state}: ${report.failed} failed, ${report.cancelled} cancelled (see \`x batch results\`)`,
+              );
+            }
           } finally {
             process.off('SIGINT', onSigint);
           }
