@@ -89,7 +89,10 @@ export class LoadBalancer<Task, Result> {
   #seq = 0;
   #pumping = false;
   #pumpAgain = false;
+  /** No new tasks or workers (shutdown called). */
   #closed = false;
+  /** Shutdown finished: heartbeats, health checks and worker timers are stopped. */
+  #stopped = false;
   #shutdown: Promise<void> | undefined = undefined;
   #heartbeatTimer: unknown = undefined;
   #idleWaiters: Array<() => void> = [];
@@ -766,7 +769,7 @@ export class LoadBalancer<Task, Result> {
   // ---------------------------------------------------------------- heartbeats
 
   #ensureHeartbeatTimer(): void {
-    if (this.#heartbeatTimer !== undefined || this.#closed) return;
+    if (this.#heartbeatTimer !== undefined || this.#stopped) return;
     this.#heartbeatTimer = this.#options.clock.setTimeout(
       () => this.#heartbeatTick(),
       this.#options.heartbeatIntervalMs,
@@ -775,7 +778,7 @@ export class LoadBalancer<Task, Result> {
 
   #heartbeatTick(): void {
     this.#heartbeatTimer = undefined;
-    if (this.#closed || this.#workers.length === 0) return;
+    if (this.#stopped || this.#workers.length === 0) return;
     const now = this.#now();
     for (const worker of this.#workers) {
       if (worker.removed || !worker.monitored) continue;
@@ -1037,11 +1040,8 @@ export class LoadBalancer<Task, Result> {
       const drain = options.drain ?? true;
       if (typeof drain !== 'boolean') throw invalid('drain', 'a boolean', drain);
       if (options.timeoutMs !== undefined) expectNumber('timeoutMs', options.timeoutMs, 0);
+      // workers stay monitored while draining: a worker that dies mid-drain still fails its tasks over
       this.#closed = true;
-      if (this.#heartbeatTimer !== undefined) {
-        this.#options.clock.clearTimeout(this.#heartbeatTimer);
-        this.#heartbeatTimer = undefined;
-      }
       if (!drain) {
         this.#forceStop();
         return Promise.resolve();
@@ -1092,7 +1092,12 @@ export class LoadBalancer<Task, Result> {
   }
 
   #stopTimers(): void {
+    this.#stopped = true;
     const clock = this.#options.clock;
+    if (this.#heartbeatTimer !== undefined) {
+      clock.clearTimeout(this.#heartbeatTimer);
+      this.#heartbeatTimer = undefined;
+    }
     for (const worker of this.#workers) {
       for (const timer of [worker.drainTimer, worker.ejectionTimer, worker.overloadTimer]) {
         if (timer !== undefined) clock.clearTimeout(timer);

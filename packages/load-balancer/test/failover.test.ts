@@ -307,6 +307,26 @@ describe('timeouts, aborts and shutdown', () => {
     expect(tasks.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled']);
   });
 
+  it('workers stay monitored while a shutdown drains: a worker that dies mid-drain fails its tasks over', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    lb.addWorker(b.spec);
+    lb.heartbeat('a');
+    const tasks = [track(lb.submit(1)), track(lb.submit(2))];
+    const done = track(lb.shutdown());
+    expect(a.calls).toEqual([1]);
+    b.next();
+    await clock.tick(3000); // a misses its heartbeats: its task moves to b
+    expect(b.calls).toEqual([2, 1]);
+    b.next();
+    await flush();
+    expect(tasks.map((t) => t.value)).toEqual([1, 2]);
+    expect(done.status).toBe('fulfilled');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('shutdown({ timeoutMs }) rejects what is left when the drain takes too long', async () => {
     const { clock, lb } = setup();
     const a = heldWorker<number>('a', 1);
