@@ -27,6 +27,7 @@ export function createProgram(context: CliContext, failing: { command?: Command 
     .option('--verbose', 'print stack traces and extra detail on errors')
     .helpOption('-h, --help', 'show help for the command')
     .showHelpAfterError(false)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),
