@@ -56,7 +56,8 @@ export interface FlashSaleOptions {
    */
   returnRate?: number;
   /**
-   * Share of confirmations delivered twice concurrently and once more later (out of order).
+   * Share of confirmations delivered twice concurrently and once more later, followed by a
+   * `beginPayment` that arrives after them (out of order).
    * @default 0.1
    */
   duplicateConfirmRate?: number;
@@ -330,6 +331,14 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
       const [a, b] = await Promise.all([confirm(), confirm()]);
       await scheduler.sleep(random.int(0, 2_000));
       const d = await confirm();
+      // …and a beginPayment that arrives after the confirmation (out of order): refused, harmless.
+      c.operations++;
+      await tix.beginPayment(holdId).then(
+        () => violations.push(`payment ${paymentId}: beginPayment accepted after confirmation`),
+        (error: unknown) => {
+          if (!(error instanceof HoldNotActiveError)) throw error;
+        },
+      );
       if (JSON.stringify(a) !== JSON.stringify(b) || a.outcome !== d.outcome) {
         violations.push(`payment ${paymentId}: duplicate confirmations disagreed`);
       }

@@ -653,11 +653,17 @@ class TicketingService implements Ticketing {
       await this.#deliverQuietly();
       return { outcome: 'issued', order, tickets: order.tickets };
     }
-    await this.#store.transitionPayment(payment.paymentId, ['pending'], {
+    // The refusal is recorded durably before the provider is called.
+    const moved = await this.#store.transitionPayment(payment.paymentId, ['pending'], {
       status: 'refunding',
       refundReason: decision.reason,
       updatedAt: now,
     });
+    if (!moved) {
+      // A concurrent confirmation of the same payment got there first: follow what it recorded.
+      const current = await this.#store.getPayment(payment.paymentId);
+      if (current && current.status !== 'pending') return this.#drivePayment(current, record, now);
+    }
     await this.#store.appendAudit({
       id: `p:${payment.paymentId}:refund_requested`,
       eventId: record.eventId,
@@ -677,6 +683,9 @@ class TicketingService implements Ticketing {
     let inFlight = this.#refunds.get(payment.paymentId);
     if (!inFlight) {
       inFlight = (async () => {
+        // Another confirmation in this process may have finished the refund a moment ago.
+        const current = await this.#store.getPayment(payment.paymentId);
+        if (current?.status === 'refunded') return;
         await this.#payments.refund(payment.paymentId, payment.amount);
         const at = this.#now();
         await this.#store.transitionPayment(payment.paymentId, ['refunding'], { status: 'refunded', updatedAt: at });

@@ -97,6 +97,14 @@ function crashAtEveryStep<S>(scenario: Scenario<S>): void {
         }
         // Crashes inside outbox delivery are absorbed (the notice stays queued); the rest reach the caller.
         expect(crashes).toBeGreaterThanOrEqual(steps / 2);
+        // The notifier throws on its first delivery attempt: nothing is lost either.
+        const n = world();
+        const nState = await scenario.setup(n);
+        n.notifier.failNext = 1;
+        await scenario.act(n, nState);
+        await scenario.act(n, nState);
+        await n.tix.deliverNotifications();
+        await scenario.verify(n, nState);
       },
     );
   });
