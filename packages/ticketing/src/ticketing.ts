@@ -45,8 +45,9 @@ export interface Clock {
 export interface PaymentGateway {
   /**
    * Refunds `amount` of payment `paymentId`. May be called more than once for the same payment
-   * after a crash between the call and recording its completion, so it must be idempotent on
-   * `paymentId` (pass it as the provider's idempotency key).
+   * (after a crash between the call and recording its completion, or when two app servers handle
+   * the same duplicate confirmation at once), so it must be idempotent on `paymentId` (pass it as
+   * the provider's idempotency key). The refund is recorded exactly once either way.
    */
   refund(paymentId: string, amount: number): Promise<void>;
 }

@@ -133,7 +133,13 @@ describe('mongoStore on the fake driver: concurrency and recovery', () => {
     expect(settled.checks.filter((c) => !c.ok)).toEqual([]);
     const availability = await a.availability('gig');
     expect(availability.available).toBe(40 - availability.sold);
-    expect(new Set(refunds).size).toBe(refunds.length); // one refund call per refunded payment
+    // Every refunded payment reached the provider; two servers deciding the same duplicate at the same
+    // instant may both call it (at least once, idempotent on paymentId), never for an issued payment.
+    const payments = await mongoStore({ db }).listPayments('gig');
+    for (const p of payments) {
+      expect(p.status === 'refunded').toBe(refunds.includes(p.paymentId));
+      expect(['issued', 'refunded']).toContain(p.status);
+    }
     expect(offers.length).toBeGreaterThan(0);
   }, 30_000);
 
