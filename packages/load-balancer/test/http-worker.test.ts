@@ -58,7 +58,7 @@ const context = (signal = new AbortController().signal) => ({
   key: undefined,
 });
 
-describe('httpWorker against real node:http servers on 127.0.0.1', () => {
+describe('httpWorker against real node:http servers on 127.0.0.1', { timeout: 30_000 }, () => {
   it('POSTs the task as JSON and resolves with the JSON answer; health check reads load', async () => {
     const { url, requests } = await serve(echo);
     const spec = httpWorker<{ n: number }, { echo: { n: number } }>({
@@ -136,10 +136,10 @@ describe('httpWorker against real node:http servers on 127.0.0.1', () => {
     });
     lb.addWorker(httpWorker({ id: 'dying', url: dying.url, capacity: 4, timeoutMs: 5000 }));
     const tasks = Array.from({ length: 4 }, (_, i) => lb.submit(i));
-    await expect.poll(() => dying.requests.length).toBe(4);
+    await expect.poll(() => dying.requests.length, { timeout: 10_000 }).toBe(4);
     lb.addWorker(httpWorker({ id: '503', url: unavailable.url, capacity: 4 }));
     tasks.push(...Array.from({ length: 4 }, (_, i) => lb.submit(i + 4)));
-    await expect.poll(() => lb.workers().find((w) => w.id === '503')?.state).toBe('unreachable');
+    await expect.poll(() => lb.workers().find((w) => w.id === '503')?.state, { timeout: 10_000 }).toBe('unreachable');
     expect(lb.stats().queued).toBe(4);
     lb.addWorker(httpWorker({ id: 'healthy', url: healthy.url, capacity: 2 }));
     dying.server.closeAllConnections();
@@ -157,13 +157,17 @@ describe('httpWorker against real node:http servers on 127.0.0.1', () => {
       if (request.method === 'GET') return json(response, healthStatus, {});
       json(response, 200, body);
     });
-    const lb = new LoadBalancer<number, number>({ heartbeatIntervalMs: 20, heartbeatTimeoutMs: 1000 });
+    const lb = new LoadBalancer<number, number>({
+      heartbeatIntervalMs: 20,
+      heartbeatTimeoutMs: 5000,
+      healthCheckTimeoutMs: 2000,
+    });
     lb.addWorker(httpWorker({ id: 'h', url, capacity: 1, healthPath: '/health' }));
     await expect(lb.submit(5)).resolves.toBe(5);
     healthStatus = 503;
-    await expect.poll(() => lb.workers()[0]?.state, { timeout: 2000 }).toBe('unreachable');
+    await expect.poll(() => lb.workers()[0]?.state, { timeout: 10_000 }).toBe('unreachable');
     healthStatus = 200;
-    await expect.poll(() => lb.workers()[0]?.state, { timeout: 2000 }).toBe('active');
+    await expect.poll(() => lb.workers()[0]?.state, { timeout: 10_000 }).toBe('active');
     await lb.shutdown();
   });
 });
