@@ -317,7 +317,7 @@ export class EventInventory {
     return [...this.#sales.values()].map(cloneSale);
   }
 
-  /** The seat a user would get next, in seat order (first free seats), at `now`; for tests and UIs. */
+  /** The seats free at `now` (not held, offered or sold), in seat-map order; for tests and seat pickers. */
   freeSeats(now: number): string[] {
     const seats = this.definition.seats;
     if (!seats) return [];
