@@ -195,7 +195,6 @@ export class LcaIndex<Id> {
     if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
       throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
     }
-    const info = this.#info;
     let first = -1;
     let last = -1;
     let firstPre = 0;

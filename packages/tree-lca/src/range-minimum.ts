@@ -2,8 +2,18 @@ const BLOCK_BITS = 5;
 const BLOCK = 1 << BLOCK_BITS; // 32 positions, one bit each in a 32-bit mask
 const LOW = BLOCK - 1;
 
-/** Int32 fields per position in the cells array: [value, payload, in-block mask]. */
-export const RMQ_FIELDS = 3;
+/**
+ * Int32 fields per position in the cells array: [value, payload] written by the caller, then
+ * [in-block mask, prefix-minimum value, its payload, suffix-minimum value, its payload] written here.
+ */
+export const RMQ_FIELDS = 7;
+const VALUE = 0;
+const PAYLOAD = 1;
+const MASK = 2;
+const PREFIX_VALUE = 3;
+const PREFIX_PAYLOAD = 4;
+const SUFFIX_VALUE = 5;
+const SUFFIX_PAYLOAD = 6;
 
 /** Index of the lowest set bit of a non-zero 32-bit integer. */
 function lowestBit(mask: number): number {
@@ -11,11 +21,12 @@ function lowestBit(mask: number): number {
 }
 
 /**
- * Static range-minimum queries in O(1) that answer with the minimum's payload. Position `i` owns
- * three int32 in `cells`: the value (`cells[3i]`) and payload (`cells[3i + 1]`) written by the
- * caller, and a 32-bit mask (`cells[3i + 2]`) written here, so one query touches few cache lines.
- * Blocks of 32 positions: inside a block the masks answer; across blocks a sparse table over
- * block minima ([value, payload] per block and level, about 3.75 bytes per position at 10^6).
+ * Static range-minimum queries in O(1) that answer with the minimum's payload. Positions are cut
+ * into blocks of 32. Position `i` owns `RMQ_FIELDS` int32 in `cells`: its value and payload (from
+ * the caller), the minimum (value and payload) of its block up to `i` and from `i` on, and a
+ * 32-bit mask for queries that stay inside one block. A query spanning blocks reads one cell at
+ * each end and two entries of a sparse table over block minima ([value, payload] per block and
+ * level, about 3.75 bytes per position at 10^6): a handful of cache lines, whatever the range.
  *
  * invariant: bit `j` of the mask at `i` is set iff position `block(i) + j ≤ i` holds a value
  * strictly smaller than every value after it up to `i` (a monotonic stack); so the lowest set bit
@@ -37,8 +48,11 @@ export class RangeMinimum {
       const start = b << BLOCK_BITS;
       const stop = Math.min(n, start + BLOCK);
       let stack = 0;
+      let minValue = 0;
+      let minPayload = 0;
       for (let i = start, j = 0; i < stop; i++, j++) {
-        const value = cells[RMQ_FIELDS * i] as number;
+        const cell = RMQ_FIELDS * i;
+        const value = cells[cell + VALUE] as number;
         values[j] = value;
         while (stack !== 0) {
           const top = 31 - Math.clz32(stack);
@@ -46,11 +60,26 @@ export class RangeMinimum {
           stack ^= 1 << top;
         }
         stack |= 1 << j;
-        cells[RMQ_FIELDS * i + 2] = stack;
+        cells[cell + MASK] = stack;
+        if (j === 0 || value < minValue) {
+          minValue = value;
+          minPayload = cells[cell + PAYLOAD] as number;
+        }
+        cells[cell + PREFIX_VALUE] = minValue;
+        cells[cell + PREFIX_PAYLOAD] = minPayload;
       }
-      const at = RMQ_FIELDS * (start + lowestBit(stack));
-      table[2 * b] = cells[at] as number;
-      table[2 * b + 1] = cells[at + 1] as number;
+      table[2 * b] = minValue;
+      table[2 * b + 1] = minPayload;
+      for (let i = stop - 1; i >= start; i--) {
+        const cell = RMQ_FIELDS * i;
+        const value = cells[cell + VALUE] as number;
+        if (i === stop - 1 || value < minValue) {
+          minValue = value;
+          minPayload = cells[cell + PAYLOAD] as number;
+        }
+        cells[cell + SUFFIX_VALUE] = minValue;
+        cells[cell + SUFFIX_PAYLOAD] = minPayload;
+      }
     }
     for (let k = 1; k < levels; k++) {
       const row = 2 * k * blocks;
@@ -75,17 +104,16 @@ export class RangeMinimum {
     const firstBlock = left >>> BLOCK_BITS;
     const lastBlock = right >>> BLOCK_BITS;
     if (firstBlock === lastBlock) {
-      const mask = (cells[RMQ_FIELDS * right + 2] as number) & (-1 << (left & LOW));
-      return cells[RMQ_FIELDS * ((right & ~LOW) + lowestBit(mask)) + 1] as number;
+      const mask = (cells[RMQ_FIELDS * right + MASK] as number) & (-1 << (left & LOW));
+      return cells[RMQ_FIELDS * ((right & ~LOW) + lowestBit(mask)) + PAYLOAD] as number;
     }
-    const headMask = (cells[RMQ_FIELDS * (left | LOW) + 2] as number) & (-1 << (left & LOW));
-    const head = RMQ_FIELDS * ((left & ~LOW) + lowestBit(headMask));
-    let bestValue = cells[head] as number;
-    let best = cells[head + 1] as number;
-    const tail = RMQ_FIELDS * ((right & ~LOW) + lowestBit(cells[RMQ_FIELDS * right + 2] as number));
-    if ((cells[tail] as number) < bestValue) {
-      bestValue = cells[tail] as number;
-      best = cells[tail + 1] as number;
+    const head = RMQ_FIELDS * left;
+    const tail = RMQ_FIELDS * right;
+    let bestValue = cells[head + SUFFIX_VALUE] as number;
+    let best = cells[head + SUFFIX_PAYLOAD] as number;
+    if ((cells[tail + PREFIX_VALUE] as number) < bestValue) {
+      bestValue = cells[tail + PREFIX_VALUE] as number;
+      best = cells[tail + PREFIX_PAYLOAD] as number;
     }
     if (lastBlock - firstBlock > 1) {
       const from = firstBlock + 1;
