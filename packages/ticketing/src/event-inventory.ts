@@ -130,7 +130,14 @@ export type HoldState =
   | { state: 'refused'; refusal: RefusalRecord }
   | { state: 'gone' };
 
-/** Derives the order id of a hold: one hold can only ever produce this one order. */
+/**
+ * Derives the order id of a hold: one hold can only ever produce this one order.
+ *
+ * @example
+ * ```ts
+ * orderIdFor('h_3f2a01'); // 'o_3f2a01'
+ * ```
+ */
 export function orderIdFor(holdId: string): string {
   return `o_${holdId.startsWith('h_') ? holdId.slice(2) : holdId}`;
 }

@@ -9,7 +9,14 @@ import { createTicketing } from './ticketing.js';
 import type { TicketingStore } from './ticketing-store.js';
 import { VirtualScheduler } from './virtual-scheduler.js';
 
-/** Options of {@link simulateFlashSale}. Rates are probabilities in [0, 1]. */
+/**
+ * Options of {@link simulateFlashSale}. Rates are probabilities in [0, 1].
+ *
+ * @example
+ * ```ts
+ * const options: FlashSaleOptions = { capacity: 1_000, buyers: 20_000, holdTtlMs: 120_000, abandonRate: 0.2, seed: 7 };
+ * ```
+ */
 export interface FlashSaleOptions {
   /** Tickets on sale. */
   capacity: number;

@@ -7,7 +7,14 @@ import { assertInteger } from './input-validation.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
-/** Options of {@link mongoStore}. */
+/**
+ * Options of {@link mongoStore}.
+ *
+ * @example
+ * ```ts
+ * const options: MongoStoreOptions = { db: client.db('tickets'), collectionPrefix: 'shop_' };
+ * ```
+ */
 export interface MongoStoreOptions {
   /** A connected database handle from the official `mongodb` driver (`client.db(name)`). */
   db: Db;

@@ -14,6 +14,12 @@ export type HoldStatus = 'pending' | 'active' | 'in_payment' | 'confirmed' | 're
 /**
  * A hold on inventory: units (or seats) reserved for one user until `expiresAt`. Waitlist offers
  * are holds too (`kind: 'offer'`), completed with `beginPayment`/`confirmPayment` like any hold.
+ *
+ * @example
+ * ```ts
+ * const hold: Hold = await tix.hold({ eventId: 'gig', userId: 'ada', quantity: 2 });
+ * if (hold.status === 'active') console.log(`pay before ${new Date(hold.expiresAt).toISOString()}`);
+ * ```
  */
 export interface Hold {
   /** Opaque id, e.g. `h_3f2a…`. */

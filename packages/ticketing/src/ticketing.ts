@@ -77,7 +77,14 @@ export type LatePaymentPolicy =
   /** Always refund. */
   | 'refund';
 
-/** Options of {@link createTicketing}. */
+/**
+ * Options of {@link createTicketing}.
+ *
+ * @example
+ * ```ts
+ * const options: TicketingOptions = { holdTtlMs: 5 * 60_000, paymentGraceMs: 2 * 60_000, latePaymentPolicy: 'refund' };
+ * ```
+ */
 export interface TicketingOptions {
   /**
    * Where state lives.

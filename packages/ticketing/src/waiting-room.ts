@@ -2,7 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
 import { assertFinite, assertId, assertInteger } from './input-validation.js';
 
-/** Options of {@link createWaitingRoom}. */
+/**
+ * Options of {@link createWaitingRoom}.
+ *
+ * @example
+ * ```ts
+ * const options: WaitingRoomOptions = { admitPerSecond: 100, maxActive: 1_000, secret: process.env.ROOM_SECRET!, tokenTtlMs: 600_000 };
+ * ```
+ */
 export interface WaitingRoomOptions {
   /** Users let through per second (a steady rate; arrivals beyond it queue). Must be > 0. */
   admitPerSecond: number;
