@@ -5,8 +5,9 @@ import { formatDuration } from './progress-display.js';
 /**
  * Turns a fleet's events into log lines a person can follow: state changes with their reasons,
  * 429 cool-downs and failovers. The `overloaded (at-capacity)` flapping of a busy endpoint (full,
- * then a slot frees) is normal operation, so it is counted but not printed; after
- * `maxLinesPerEndpoint` lines an endpoint's further events are only counted.
+ * then a slot frees) is normal operation, so it is not printed. Every other state change is; of the
+ * per-batch lines (429s, failovers), at most `maxLinesPerEndpoint` per endpoint are, the rest only
+ * counted in the fleet's stats.
  *
  * Returns a function that stops listening.
  */
@@ -20,28 +21,33 @@ export function logFleetEvents(
   const indent = options.indent ?? '';
   const lines = new Map<string, number>();
   const lastReason = new Map<string, string>();
-  const emit = (endpointId: string, text: string) => {
+  const print = (text: string) => log(`${indent}[${formatDuration(performance.now() - start)}] ${text}`);
+  const emitCapped = (endpointId: string, text: string) => {
     const count = (lines.get(endpointId) ?? 0) + 1;
     lines.set(endpointId, count);
-    if (count <= max) log(`${indent}[${formatDuration(performance.now() - start)}] ${text}`);
-    else if (count === max + 1)
-      log(`${indent}... further events of ${endpointId} are counted in the report, not shown`);
+    if (count <= max) print(text);
+    else if (count === max + 1) {
+      log(`${indent}... further 429s and failovers of ${endpointId} are counted in the report, not shown`);
+    }
   };
   const onState = (event: EndpointStateEvent) => {
     const previous = lastReason.get(event.endpointId);
     lastReason.set(event.endpointId, event.reason);
     if (event.reason === 'at-capacity') return;
     if (event.from === 'overloaded' && event.to === 'active' && previous === 'at-capacity') return;
-    emit(event.endpointId, `${event.endpointId}: ${event.from} → ${event.to} (${event.reason})`);
+    print(`${event.endpointId}: ${event.from} → ${event.to} (${event.reason})`);
   };
   const onFailover = (event: FailoverEvent) => {
     if (event.kind === 'rate-limited') {
-      emit(
+      emitCapped(
         event.endpointId,
         `${event.endpointId}: 429, no new requests for ${formatDuration(event.retryAfterMs)}; batch sent elsewhere`,
       );
     } else {
-      emit(event.endpointId, `${event.endpointId}: batch failed over (attempt ${event.attempt}): ${event.message}`);
+      emitCapped(
+        event.endpointId,
+        `${event.endpointId}: batch failed over (attempt ${event.attempt}): ${event.message}`,
+      );
     }
   };
   const offState = fleet.on('endpoint-state', onState);

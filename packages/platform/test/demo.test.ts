@@ -1,7 +1,9 @@
 import { expect, it } from 'vitest';
 import { runX } from './run-x.js';
 
-it('x demo runs every section on embedded defaults, prints the summary table and exits 0', async () => {
+it('x demo runs every section on embedded defaults, prints the summary table and exits 0', {
+  timeout: 150_000,
+}, async () => {
   const run = await runX(['demo'], { timeoutMs: 120_000 });
   expect(run.stderr).not.toMatch(/^x: /m);
   expect(run.code, run.stderr).toBe(0);

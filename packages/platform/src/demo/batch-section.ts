@@ -20,8 +20,8 @@ const batchSize = 10;
 const perEndpoint = 4;
 const latencyMs = 40;
 const jitterMs = 10;
-/** Event lines printed per endpoint before the rest are only counted (the flaky one flaps). */
-const shownLinesPerEndpoint = 6;
+/** 429 and failover lines printed per endpoint before the rest are only counted. */
+const shownLinesPerEndpoint = 4;
 
 /**
  * A 5000-task job through a fleet of three mock LLM endpoints on 127.0.0.1: `steady`, `flaky`
@@ -40,7 +40,7 @@ export const batchSection: DemoSection = {
           jitterMs,
           seed: 2,
           failureRate: 0.05,
-          rateLimit: { requests: 8, windowMs: 1000 },
+          rateLimit: { requests: 5, windowMs: 1000 },
         }),
       );
       servers.push(await startMockLlmServer({ latencyMs, jitterMs, seed: 3 }));
@@ -80,7 +80,7 @@ export const batchSection: DemoSection = {
         `  job ${job.id}: ${taskCount} tasks, ${batchSize} per request, through ${servers.length} endpoints × ${perEndpoint} concurrent requests`,
       );
       context.out(`  endpoints: ${servers.map((server, index) => `${names[index]} ${server.url}`).join(', ')}`);
-      context.out('  flaky answers 429 beyond 8 requests/s and 500 to 5% of requests; doomed is killed at 50%');
+      context.out('  flaky answers 429 beyond 5 requests/s and 500 to 5% of requests; doomed is killed at 50%');
       let killedAt: number | undefined;
       const report = await runJobWithProgress({
         batcher,
