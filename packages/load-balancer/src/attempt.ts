@@ -2,37 +2,47 @@ import type { TaskState } from './task-state.js';
 import type { ExecuteContext } from './worker.js';
 import type { WorkerEntry } from './worker-entry.js';
 
+// The balancer's bookkeeping lives under module-private symbols, so the attempt record can be
+// the `context` given to `execute` (no second object per dispatch) without exposing it as
+// ordinary properties: `execute` sees only the ExecuteContext fields.
+export const TASK: unique symbol = Symbol('task');
+export const RESOLVE: unique symbol = Symbol('resolve');
+export const STATE: unique symbol = Symbol('state');
+export const ENQUEUED_AT: unique symbol = Symbol('enqueuedAt');
+export const STARTED_AT: unique symbol = Symbol('startedAt');
+export const SEQ: unique symbol = Symbol('seq');
+export const WORKER: unique symbol = Symbol('worker');
+export const CURRENT: unique symbol = Symbol('current');
+export const PREV: unique symbol = Symbol('prev');
+export const NEXT: unique symbol = Symbol('next');
+export const ABORT: unique symbol = Symbol('abort');
+
 /**
  * One dispatch of a task to a worker: the record of a running task and, at the same time, the
- * `context` its `execute` receives (only the {@link ExecuteContext} fields are part of that
- * type). The abort signal is created lazily, so tasks that never look at it cost no
- * AbortController.
+ * `context` its `execute` receives. The abort signal is created lazily, so tasks that never
+ * look at it cost no AbortController.
  */
 export class Attempt implements ExecuteContext {
   readonly attempt: number;
   readonly attemptId: number;
   readonly workerId: string;
   readonly priority: number;
-  /** @internal the task */
-  readonly task: unknown;
-  /** @internal the caller's resolver */
-  readonly resolve: (value: unknown) => void;
-  /** @internal optional per-task state */
-  state: TaskState | undefined;
-  /** @internal when the task entered the queue (kept across requeues) */
-  readonly enqueuedAt: number;
-  /** @internal when this attempt was dispatched */
-  readonly startedAt: number;
-  /** @internal dispatch sequence number */
-  readonly seq: number;
-  /** @internal worker running it */
-  readonly worker: WorkerEntry;
-  /** @internal false once abandoned or settled: a result arriving then is late and ignored */
-  current = true;
-  /** @internal links in the worker's list of unsettled attempts */
-  prev: Attempt | null = null;
-  /** @internal */
-  next: Attempt | null = null;
+  readonly [TASK]: unknown;
+  readonly [RESOLVE]: (value: unknown) => void;
+  /** Optional per-task state (created on the first requeue if the task had none). */
+  [STATE]: TaskState | undefined;
+  /** When the task entered the queue (kept across requeues). */
+  readonly [ENQUEUED_AT]: number;
+  /** When this attempt was dispatched. */
+  readonly [STARTED_AT]: number;
+  /** Dispatch sequence number. */
+  readonly [SEQ]: number;
+  readonly [WORKER]: WorkerEntry;
+  /** False once abandoned or settled: a result arriving then is late and ignored. */
+  [CURRENT] = true;
+  /** Links in the worker's list of unsettled attempts. */
+  [PREV]: Attempt | null = null;
+  [NEXT]: Attempt | null = null;
   #controller: AbortController | undefined = undefined;
   #abortReason: unknown = undefined;
   #aborted = false;
@@ -49,21 +59,21 @@ export class Attempt implements ExecuteContext {
     startedAt: number,
     seq: number,
   ) {
-    this.task = task;
-    this.resolve = resolve;
-    this.state = state;
+    this[TASK] = task;
+    this[RESOLVE] = resolve;
+    this[STATE] = state;
     this.priority = priority;
-    this.enqueuedAt = enqueuedAt;
-    this.worker = worker;
+    this[ENQUEUED_AT] = enqueuedAt;
+    this[WORKER] = worker;
     this.workerId = worker.id;
     this.attempt = attempt;
     this.attemptId = attemptId;
-    this.startedAt = startedAt;
-    this.seq = seq;
+    this[STARTED_AT] = startedAt;
+    this[SEQ] = seq;
   }
 
   get key(): string | undefined {
-    return this.state?.key;
+    return this[STATE]?.key;
   }
 
   get signal(): AbortSignal {
@@ -74,8 +84,8 @@ export class Attempt implements ExecuteContext {
     return this.#controller.signal;
   }
 
-  /** @internal aborts the attempt's signal (once). */
-  abort(reason: unknown): void {
+  /** Aborts the attempt's signal (once). */
+  [ABORT](reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#abortReason = reason;

@@ -1,4 +1,4 @@
-import { Attempt } from './attempt.js';
+import { ABORT, Attempt, CURRENT, ENQUEUED_AT, RESOLVE, SEQ, STARTED_AT, STATE, TASK, WORKER } from './attempt.js';
 import {
   DuplicateWorkerError,
   QueueFullError,
@@ -406,7 +406,7 @@ export class LoadBalancer<Task, Result> {
   async #run(worker: WorkerEntry, attempt: Attempt): Promise<void> {
     let value: unknown;
     try {
-      value = await worker.spec.execute(attempt.task, attempt);
+      value = await worker.spec.execute(attempt[TASK], attempt);
     } catch (error) {
       this.#attemptFailed(worker, attempt, error);
       return;
@@ -417,8 +417,8 @@ export class LoadBalancer<Task, Result> {
   #attemptSettled(worker: WorkerEntry, attempt: Attempt, outcome: 'fulfilled' | 'rejected'): boolean {
     worker.inFlight--;
     worker.unlink(attempt);
-    if (attempt.current) {
-      attempt.current = false;
+    if (attempt[CURRENT]) {
+      attempt[CURRENT] = false;
       worker.current--;
       this.#running--;
       return true;
@@ -434,11 +434,11 @@ export class LoadBalancer<Task, Result> {
     worker.completed++;
     worker.consecutiveFailures = 0;
     const now = this.#now();
-    this.#runMs.add(now - attempt.startedAt);
-    const state = attempt.state;
+    this.#runMs.add(now - attempt[STARTED_AT]);
+    const state = attempt[STATE];
     if (state !== undefined) this.#finish(state);
     this.#completed++;
-    attempt.resolve(value);
+    attempt[RESOLVE](value);
     this.#slotFreed(worker, now);
   }
 
@@ -459,14 +459,14 @@ export class LoadBalancer<Task, Result> {
       this.#taskErrors++;
       let retry = false;
       try {
-        retry = this.#options.retryOn(error, attempt.task as Task) === true;
+        retry = this.#options.retryOn(error, attempt[TASK] as Task) === true;
       } catch (retryOnError) {
         this.#reportListenerError(retryOnError);
       }
       if (retry) {
         this.#requeue(attempt, 'retry', error, true);
       } else {
-        this.#reject(attempt.state, attempt.resolve, error, attempt.priority, attempt.attempt);
+        this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
       }
     }
     this.#slotFreed(worker);
@@ -488,15 +488,15 @@ export class LoadBalancer<Task, Result> {
    * `kind` says why; `budgeted` retries count against the retry budget.
    */
   #requeue(attempt: Attempt, kind: 'retry' | 'failover' | 'overloaded', error: unknown, budgeted: boolean): void {
-    let state = attempt.state;
+    let state = attempt[STATE];
     if (state === undefined) {
       state = new TaskState(attempt.priority, undefined, this.#options.maxAttempts);
       state.attempts = attempt.attempt;
-      state.seq = attempt.seq;
-      state.task = attempt.task;
-      state.resolve = attempt.resolve;
-      state.enqueuedAt = attempt.enqueuedAt;
-      attempt.state = state;
+      state.seq = attempt[SEQ];
+      state.task = attempt[TASK];
+      state.resolve = attempt[RESOLVE];
+      state.enqueuedAt = attempt[ENQUEUED_AT];
+      attempt[STATE] = state;
     }
     if (state.settled) return;
     state.attempt = null;
@@ -507,7 +507,7 @@ export class LoadBalancer<Task, Result> {
       if (state.attempts >= state.maxAttempts) {
         this.#reject(
           state,
-          attempt.resolve,
+          attempt[RESOLVE],
           new RetriesExhaustedError(state.attempts, 'max-attempts', error),
           state.priority,
           state.attempts,
@@ -517,7 +517,7 @@ export class LoadBalancer<Task, Result> {
       if (budgeted && !this.#budgetAllows(state)) {
         this.#reject(
           state,
-          attempt.resolve,
+          attempt[RESOLVE],
           new RetriesExhaustedError(state.attempts, 'budget', error),
           state.priority,
           state.attempts,
@@ -585,12 +585,12 @@ export class LoadBalancer<Task, Result> {
       if (state.retryTimer !== undefined) this.#options.clock.clearTimeout(state.retryTimer);
     }
     const attempt = state.attempt;
-    if (attempt?.current) {
-      attempt.current = false;
-      attempt.worker.current--;
+    if (attempt?.[CURRENT]) {
+      attempt[CURRENT] = false;
+      attempt[WORKER].current--;
       this.#running--;
-      attempt.abort(error);
-      const worker = attempt.worker;
+      attempt[ABORT](error);
+      const worker = attempt[WORKER];
       if (worker.draining && worker.current === 0 && !worker.removed) this.#finishRemoval(worker);
     }
     this.#reject(state, state.resolve as Resolve, error, state.priority, state.attempts);
@@ -712,11 +712,11 @@ export class LoadBalancer<Task, Result> {
   /** Abandons every current attempt of `worker` and requeues its tasks (lossless failover). */
   #failOverAll(worker: WorkerEntry, error: WorkerUnavailableError): void {
     for (const attempt of worker.currentAttempts()) {
-      if (!attempt.current) continue;
-      attempt.current = false;
+      if (!attempt[CURRENT]) continue;
+      attempt[CURRENT] = false;
       worker.current--;
       this.#running--;
-      attempt.abort(error);
+      attempt[ABORT](error);
       this.#requeue(attempt, 'failover', error, false);
     }
   }
@@ -1078,12 +1078,12 @@ export class LoadBalancer<Task, Result> {
     for (const state of [...this.#retryWaiting]) this.#abandon(state, error);
     for (const worker of this.#workers) {
       for (const attempt of worker.currentAttempts()) {
-        if (!attempt.current) continue;
-        attempt.current = false;
+        if (!attempt[CURRENT]) continue;
+        attempt[CURRENT] = false;
         worker.current--;
         this.#running--;
-        attempt.abort(error);
-        this.#reject(attempt.state, attempt.resolve, error, attempt.priority, attempt.attempt);
+        attempt[ABORT](error);
+        this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
       }
     }
     this.#stopTimers();

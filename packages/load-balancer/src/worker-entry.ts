@@ -1,4 +1,4 @@
-import type { Attempt } from './attempt.js';
+import { type Attempt, CURRENT, NEXT, PREV } from './attempt.js';
 import type { WorkerSnapshot, WorkerSpec, WorkerState, WorkerStateReason } from './worker.js';
 
 /**
@@ -69,23 +69,25 @@ export class WorkerEntry {
   }
 
   link(attempt: Attempt): void {
-    attempt.next = this.head;
-    if (this.head !== null) this.head.prev = attempt;
+    attempt[NEXT] = this.head;
+    if (this.head !== null) this.head[PREV] = attempt;
     this.head = attempt;
   }
 
   unlink(attempt: Attempt): void {
-    if (attempt.prev !== null) attempt.prev.next = attempt.next;
-    else if (this.head === attempt) this.head = attempt.next;
-    if (attempt.next !== null) attempt.next.prev = attempt.prev;
-    attempt.prev = null;
-    attempt.next = null;
+    const prev = attempt[PREV];
+    const next = attempt[NEXT];
+    if (prev !== null) prev[NEXT] = next;
+    else if (this.head === attempt) this.head = next;
+    if (next !== null) next[PREV] = prev;
+    attempt[PREV] = null;
+    attempt[NEXT] = null;
   }
 
   /** Current attempts, oldest dispatch first, collected (the list may change while the caller walks it). */
   currentAttempts(): Attempt[] {
     const list: Attempt[] = [];
-    for (let a = this.head; a !== null; a = a.next) if (a.current) list.push(a);
+    for (let a = this.head; a !== null; a = a[NEXT]) if (a[CURRENT]) list.push(a);
     return list.reverse();
   }
 

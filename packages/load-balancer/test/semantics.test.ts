@@ -61,6 +61,21 @@ describe('more semantics', () => {
     expect(keys).toEqual(['req-9']);
   });
 
+  it('execute sees only the context fields, not the balancer bookkeeping', async () => {
+    const lb = new LoadBalancer<number, number>({ clock: new ManualClock() });
+    let keys: string[] = [];
+    lb.addWorker({
+      id: 'a',
+      capacity: 1,
+      execute: async (n, context) => {
+        keys = Object.keys(context).sort();
+        return n;
+      },
+    });
+    await lb.submit(1);
+    expect(keys).toEqual(['attempt', 'attemptId', 'priority', 'workerId']);
+  });
+
   it('unhealthyThreshold and healthyThreshold need that many checks in a row', async () => {
     const clock = new ManualClock();
     const lb = new LoadBalancer<number, number>({
