@@ -38,8 +38,9 @@ export type ChildrenRecord = Readonly<Record<string, Iterable<string>>>;
 
 /**
  * Every form of input each entry point accepts: a `Map` from node to children (any id type compared
- * with `SameValueZero`, like `Map` keys), a plain object of string ids, a function (with
- * `options.root`), or dense numeric arrays.
+ * with `SameValueZero`, like `Map` keys), a plain object of string ids ({@link ChildrenRecord}), a
+ * function ({@link ChildrenFunction}, with `options.root`), or dense numeric arrays
+ * ({@link DenseChildren}). The id type is inferred from the input.
  *
  * @example
  * ```ts
@@ -53,8 +54,8 @@ export type ChildrenRecord = Readonly<Record<string, Iterable<string>>>;
 export type ChildrenInput<Id> =
   | ReadonlyMap<Id, Iterable<Id>>
   | ChildrenFunction<Id>
-  | (Id extends string ? ChildrenRecord : never)
-  | (Id extends number ? DenseChildren : never);
+  | Readonly<Record<string, Iterable<Id & string>>>
+  | ArrayLike<ArrayLike<Id & number> | undefined>;
 
 /**
  * Options of every entry point.

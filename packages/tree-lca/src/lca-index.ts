@@ -25,6 +25,10 @@ const DEPTH = 2;
  * Every query validates its nodes and throws {@link NodeNotFoundError} for one that is not in the
  * tree. A node counts as its own ancestor (and descendant), as usual for LCA.
  *
+ * {@link buildLcaIndex} infers the id type from every input form; with `new`, `Map` and function
+ * inputs infer it too, while dense arrays and plain objects take it explicitly:
+ * `new LcaIndex<number>(arrays)`, `new LcaIndex<string>(record)`.
+ *
  * @typeParam Id - the node id type
  *
  * @example
@@ -421,7 +425,6 @@ export function buildLcaIndex<Id>(
   children: ChildrenFunction<Id>,
   options: TreeOptions<Id> & { readonly root: Id },
 ): LcaIndex<Id>;
-export function buildLcaIndex<Id>(children: ChildrenInput<Id>, options?: TreeOptions<Id>): LcaIndex<Id>;
 export function buildLcaIndex<Id>(children: ChildrenInput<Id>, options?: TreeOptions<Id>): LcaIndex<Id> {
   return new LcaIndex(children, options);
 }

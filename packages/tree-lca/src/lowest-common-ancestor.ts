@@ -57,7 +57,6 @@ export function lowestCommonAncestor<Id>(
   b: Id,
   options: TreeOptions<Id> & { readonly root: Id },
 ): Id;
-export function lowestCommonAncestor<Id>(children: ChildrenInput<Id>, a: Id, b: Id, options?: TreeOptions<Id>): Id;
 export function lowestCommonAncestor<Id>(children: ChildrenInput<Id>, a: Id, b: Id, options: TreeOptions<Id> = {}): Id {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', 'an object', options);
