@@ -1013,11 +1013,19 @@ export class LoadBalancer<Task, Result> {
   }
 
   #checkSizeWaiters(): void {
-    if (this.#sizeWaiters.length === 0) return;
+    const waiters = this.#sizeWaiters;
+    if (waiters.length === 0) return;
     const size = this.#queue.live;
-    const waiting = this.#sizeWaiters;
+    let ready = false;
+    for (const waiter of waiters) {
+      if (size < waiter.limit) {
+        ready = true;
+        break;
+      }
+    }
+    if (!ready) return;
     this.#sizeWaiters = [];
-    for (const waiter of waiting) {
+    for (const waiter of waiters) {
       if (size < waiter.limit) waiter.resolve();
       else this.#sizeWaiters.push(waiter);
     }

@@ -38,11 +38,15 @@ export class WorkerPicker {
 
   #leastLoaded(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
     const n = workers.length;
+    if (n === 0) return undefined;
     let best: WorkerEntry | undefined;
     let bestScore = Number.POSITIVE_INFINITY;
-    const start = this.#cursor++ % n;
-    for (let k = 0; k < n; k++) {
-      const worker = workers[(start + k) % n] as WorkerEntry;
+    // start the scan at a rotating index so ties spread over the workers
+    let index = this.#cursor < n ? this.#cursor : 0;
+    this.#cursor = index + 1;
+    for (let k = 0; k < n; k++, index++) {
+      if (index === n) index = 0;
+      const worker = workers[index] as WorkerEntry;
       if (worker.state !== 'active' || worker.id === avoid) continue;
       const score = worker.inFlight / worker.capacity + worker.load * 1e-3;
       if (score < bestScore) {
@@ -88,9 +92,14 @@ export class WorkerPicker {
 
   #roundRobin(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
     const n = workers.length;
-    for (let k = 0; k < n; k++) {
-      const worker = workers[this.#cursor++ % n] as WorkerEntry;
-      if (worker.state === 'active' && worker.id !== avoid) return worker;
+    let index = this.#cursor < n ? this.#cursor : 0;
+    for (let k = 0; k < n; k++, index++) {
+      if (index === n) index = 0;
+      const worker = workers[index] as WorkerEntry;
+      if (worker.state === 'active' && worker.id !== avoid) {
+        this.#cursor = index + 1;
+        return worker;
+      }
     }
     return undefined;
   }
