@@ -158,6 +158,16 @@ interface EndpointCounters {
 /** Slack for timer granularity when checking that no request went out during a Retry-After. */
 const timerSlackMs = 2;
 
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function validateOptions(options: LlmFleetOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new FleetOptionsError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
@@ -180,14 +190,13 @@ function validateOptions(options: LlmFleetOptions): void {
       throw new FleetOptionsError(`Expected \`${at}.id\` to be unique, got \`${endpoint.id}\` twice`);
     }
     ids.add(endpoint.id);
-    let url: URL | undefined;
-    try {
-      url = typeof endpoint.url === 'string' ? new URL(endpoint.url) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    if (!isHttpUrl(endpoint.url)) {
       throw new FleetOptionsError(`Expected \`${at}.url\` to be an http(s) URL, got ${describeValue(endpoint.url)}`);
+    }
+    if (endpoint.healthUrl !== undefined && endpoint.healthUrl !== false && !isHttpUrl(endpoint.healthUrl)) {
+      throw new FleetOptionsError(
+        `Expected \`${at}.healthUrl\` to be an http(s) URL or false, got ${describeValue(endpoint.healthUrl)}`,
+      );
     }
     if (!Number.isInteger(endpoint.concurrency) || endpoint.concurrency < 1) {
       throw new FleetOptionsError(

@@ -311,6 +311,10 @@ describe('createLlmFleet options', () => {
       'Expected `endpoints[0].url` to be an http(s) URL, got `ftp://x` (string)',
     ],
     [
+      { endpoints: [{ id: 'a', url, concurrency: 1, healthUrl: '/health' }] },
+      'Expected `endpoints[0].healthUrl` to be an http(s) URL or false, got `/health` (string)',
+    ],
+    [
       { endpoints: [{ id: 'a', url, concurrency: 0 }] },
       'Expected `endpoints[0].concurrency` to be an integer from 1 and up, got `0` (number)',
     ],
