@@ -22,8 +22,10 @@ export interface Clock {
 }
 
 /**
- * The default clock: `Date.now()` and the global `setTimeout`/`clearTimeout`, its timers
- * `unref()`ed so an idle balancer never keeps the process alive.
+ * The default clock: `Date.now()` and the global `setTimeout`/`clearTimeout`. The balancer
+ * `unref()`s its background timers (heartbeats, health-check deadlines, ejection and push-back
+ * periods), so an idle balancer never keeps the process alive; deadlines of pending work (task
+ * timeouts, retry backoffs, drain and shutdown timeouts) stay referenced.
  *
  * @example
  * ```ts
@@ -32,15 +34,17 @@ export interface Clock {
  */
 export const systemClock: Required<Clock> = {
   now: () => Date.now(),
-  setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms) as unknown as { unref?: () => void };
-    handle.unref?.();
-    return handle;
-  },
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout(handle) {
     clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
   },
 };
+
+/** Lets a timer handle (of any clock) not keep the process alive, when it supports that. */
+export function unrefTimer(handle: unknown): unknown {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
+}
 
 interface ManualTimer {
   readonly id: number;

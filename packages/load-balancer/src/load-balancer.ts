@@ -1,4 +1,5 @@
 import { ABORT, Attempt, CURRENT, ENQUEUED_AT, RESOLVE, SEQ, STARTED_AT, STATE, TASK, WORKER } from './attempt.js';
+import { unrefTimer } from './clock.js';
 import {
   DuplicateWorkerError,
   QueueFullError,
@@ -693,7 +694,7 @@ export class LoadBalancer<Task, Result> {
     worker.retryAfter = true;
     worker.overloadedUntil = until;
     if (worker.overloadTimer !== undefined) this.#options.clock.clearTimeout(worker.overloadTimer);
-    worker.overloadTimer = this.#options.clock.setTimeout(() => {
+    worker.overloadTimer = this.#background(() => {
       worker.overloadTimer = undefined;
       worker.retryAfter = false;
       this.#updateState(worker, 'recovered');
@@ -737,7 +738,7 @@ export class LoadBalancer<Task, Result> {
     const now = this.#now();
     worker.ejectedAt = now;
     const ms = Math.min(ejection.maxEjectionTimeMs, ejection.baseEjectionTimeMs * worker.ejections);
-    worker.ejectionTimer = this.#options.clock.setTimeout(() => {
+    worker.ejectionTimer = this.#background(() => {
       worker.ejectionTimer = undefined;
       this.#ejectionExpired(worker);
     }, ms);
@@ -770,10 +771,7 @@ export class LoadBalancer<Task, Result> {
 
   #ensureHeartbeatTimer(): void {
     if (this.#heartbeatTimer !== undefined || this.#stopped) return;
-    this.#heartbeatTimer = this.#options.clock.setTimeout(
-      () => this.#heartbeatTick(),
-      this.#options.heartbeatIntervalMs,
-    );
+    this.#heartbeatTimer = this.#background(() => this.#heartbeatTick(), this.#options.heartbeatIntervalMs);
   }
 
   #heartbeatTick(): void {
@@ -796,7 +794,7 @@ export class LoadBalancer<Task, Result> {
     if (typeof check !== 'function' || worker.checking || worker.removed) return;
     worker.checking = true;
     let done = false;
-    const timer = this.#options.clock.setTimeout(() => {
+    const timer = this.#background(() => {
       if (done) return;
       done = true;
       worker.checking = false;
@@ -1112,6 +1110,11 @@ export class LoadBalancer<Task, Result> {
       }
       worker.drainTimer = worker.ejectionTimer = worker.overloadTimer = undefined;
     }
+  }
+
+  /** A timer for background bookkeeping: it does not keep the process alive. */
+  #background(callback: () => void, ms: number): unknown {
+    return unrefTimer(this.#options.clock.setTimeout(callback, ms));
   }
 
   #now(): number {
