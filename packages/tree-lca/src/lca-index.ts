@@ -2,13 +2,14 @@ import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, Tr
 import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
 import { LevelAncestors } from './level-ancestors.js';
 import { INFO_FIELDS as LAYOUT_INFO_FIELDS, PARENT_BIAS as LAYOUT_PARENT_BIAS, readTree } from './parent-table.js';
-import { RMQ_FIELDS as LAYOUT_RMQ_FIELDS, RangeMinimum } from './range-minimum.js';
+import { RMQ_FIELDS as LAYOUT_RMQ_FIELDS, RMQ_VALUE as LAYOUT_RMQ_VALUE, RangeMinimum } from './range-minimum.js';
 
 // Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
 // format (an imported binding can compile to a property read on every use).
 const INFO_FIELDS = LAYOUT_INFO_FIELDS;
 const PARENT_BIAS = LAYOUT_PARENT_BIAS;
 const RMQ_FIELDS = LAYOUT_RMQ_FIELDS;
+const RMQ_VALUE = LAYOUT_RMQ_VALUE;
 
 /** Fields of a slot's cell in `#info` after field 0 (the parent, see {@link INFO_FIELDS}). */
 const END = 1;
@@ -44,7 +45,7 @@ const DEPTH = 2;
 export class LcaIndex<Id> {
   /**
    * Per slot, `INFO_FIELDS` int32: [parent slot + `PARENT_BIAS` (0: not a node), end of its
-   * preorder range (position + subtree size), depth, unused].
+   * preorder range (position + subtree size), depth].
    */
   readonly #info: Int32Array;
   /**
@@ -52,8 +53,6 @@ export class LcaIndex<Id> {
    * every query starts with lookups here (validation and position in one read).
    */
   readonly #preOf: Int32Array;
-  /** Preorder position p → [depth, parent slot, range-minimum mask] at `RMQ_FIELDS * p`. */
-  readonly #cells: Int32Array;
   readonly #size: number;
   readonly #slots: number;
   readonly #rootSlot: number;
@@ -84,7 +83,7 @@ export class LcaIndex<Id> {
     // Preorder positions without a depth-first walk: a subtree is a contiguous preorder range, so
     // once subtree sizes are known (children first), each child starts at its parent's next free
     // position. Two passes over a parents-first order whose random reads do not wait on each other
-    // (a walk would chase one pointer at a time); a node's fields share one 16-byte cell.
+    // (a walk would chase one pointer at a time); a node's fields share one small cell.
     // Field END holds size - 1 in the first pass, the next free position in the second, and the
     // end of the node's range once all its children are placed.
     const count = topo === undefined ? slots : topo.length;
@@ -98,7 +97,7 @@ export class LcaIndex<Id> {
     const cells = new Int32Array(RMQ_FIELDS * n);
     const preOf = new Int32Array(slots);
     preOf[root] = 1;
-    cells[1] = -1;
+    cells[0] = -1; // the root's payload: no parent (never an answer: ranges start after it)
     info[INFO_FIELDS * root + END] = 1;
     for (let k = 1; k < count; k++) {
       const v = topo === undefined ? k : (topo[k] as number);
@@ -112,12 +111,11 @@ export class LcaIndex<Id> {
       info[cellV + END] = at + 1;
       info[cellV + DEPTH] = depth;
       preOf[v] = at + 1;
-      cells[RMQ_FIELDS * at] = depth;
-      cells[RMQ_FIELDS * at + 1] = p;
+      cells[RMQ_FIELDS * at] = p;
+      cells[RMQ_FIELDS * at + RMQ_VALUE] = depth;
     }
     this.#info = info;
     this.#preOf = preOf;
-    this.#cells = cells;
     this.#size = n;
     this.#slots = slots;
     this.#rootSlot = root;
@@ -363,7 +361,9 @@ export class LcaIndex<Id> {
         if (this.#preOf[s] !== 0) order[(this.#preOf[s] as number) - 1] = s;
       }
       this.#order = order;
-      this.#levels = new LevelAncestors(this.#cells, RMQ_FIELDS);
+      const depth = new Int32Array(order.length);
+      for (let q = 0; q < order.length; q++) depth[q] = info[INFO_FIELDS * (order[q] as number) + DEPTH] as number;
+      this.#levels = new LevelAncestors(depth);
     }
     return this.#slotId(this.#order[this.#levels.ancestorAt(p, target)] as number);
   }

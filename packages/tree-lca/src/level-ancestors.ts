@@ -9,11 +9,9 @@ export class LevelAncestors {
   /** `#start[d]` … `#start[d + 1] - 1` is the bucket of depth `d` in `#byDepth`. */
   readonly #start: Int32Array;
 
-  /** @param cells - preorder position p → depth at `cells[stride * p]` */
-  constructor(cells: Int32Array, stride: number) {
-    const n = Math.floor(cells.length / stride);
-    const depth = new Int32Array(n);
-    for (let p = 0; p < n; p++) depth[p] = cells[stride * p] as number;
+  /** @param depth - preorder position → depth */
+  constructor(depth: Int32Array) {
+    const n = depth.length;
     let maxDepth = 0;
     for (let p = 0; p < n; p++) if ((depth[p] as number) > maxDepth) maxDepth = depth[p] as number;
     const start = new Int32Array(maxDepth + 2);

@@ -11,10 +11,11 @@ import {
 const MAX_DENSE_ID = 2 ** 31 - 2;
 
 /**
- * Int32 fields per slot in {@link ParentTable.info}. Field 0 is written here; the index fills the
- * other three, so everything about one node shares a 16-byte, cache-line-aligned cell.
+ * Int32 fields per slot in {@link ParentTable.info}. Field 0 (the parent) is written here, field 1
+ * holds the subtree size minus one when `sized`; the index fills the rest, so everything it needs
+ * about one node while building shares one 12-byte cell.
  */
-export const INFO_FIELDS = 4;
+export const INFO_FIELDS = 3;
 /** Field 0 holds the parent slot plus this bias, so that a zero-filled array means "no nodes". */
 export const PARENT_BIAS = 2;
 /** Field 0 of a slot that is not a node of the tree. */

@@ -3,17 +3,20 @@ const BLOCK = 1 << BLOCK_BITS; // 32 positions, one bit each in a 32-bit mask
 const LOW = BLOCK - 1;
 
 /**
- * Int32 fields per position in the cells array: [value, payload] written by the caller, then
- * [in-block mask, prefix-minimum value, its payload, suffix-minimum value, its payload] written here.
+ * Int32 fields per position in the cells array: [payload, in-block mask, prefix-minimum value, its
+ * payload, suffix-minimum value, its payload]. Before construction the caller writes each
+ * position's payload (field 0) and its value (into field `RMQ_VALUE`, the prefix-minimum value,
+ * which construction overwrites once the value is read).
  */
-export const RMQ_FIELDS = 7;
-const VALUE = 0;
-const PAYLOAD = 1;
-const MASK = 2;
-const PREFIX_VALUE = 3;
-const PREFIX_PAYLOAD = 4;
-const SUFFIX_VALUE = 5;
-const SUFFIX_PAYLOAD = 6;
+export const RMQ_FIELDS = 6;
+const PAYLOAD = 0;
+const MASK = 1;
+const PREFIX_VALUE = 2;
+const PREFIX_PAYLOAD = 3;
+const SUFFIX_VALUE = 4;
+const SUFFIX_PAYLOAD = 5;
+/** Where the caller puts a position's value before construction. */
+export const RMQ_VALUE = PREFIX_VALUE;
 
 /** Index of the lowest set bit of a non-zero 32-bit integer. */
 function lowestBit(mask: number): number {
@@ -22,9 +25,9 @@ function lowestBit(mask: number): number {
 
 /**
  * Static range-minimum queries in O(1) that answer with the minimum's payload. Positions are cut
- * into blocks of 32. Position `i` owns `RMQ_FIELDS` int32 in `cells`: its value and payload (from
- * the caller), the minimum (value and payload) of its block up to `i` and from `i` on, and a
- * 32-bit mask for queries that stay inside one block. A query spanning blocks reads one cell at
+ * into blocks of 32. Position `i` owns `RMQ_FIELDS` int32 in `cells`: its payload (from the
+ * caller), the minimum (value and payload) of its block up to `i` and from `i` on, and a 32-bit
+ * mask for queries that stay inside one block. Values are read once, at construction. A query spanning blocks reads one cell at
  * each end and two entries of a sparse table over block minima ([value, payload] per block and
  * level, about 3.75 bytes per position at 10^6): a handful of cache lines, whatever the range.
  *
@@ -52,7 +55,7 @@ export class RangeMinimum {
       let minPayload = 0;
       for (let i = start, j = 0; i < stop; i++, j++) {
         const cell = RMQ_FIELDS * i;
-        const value = cells[cell + VALUE] as number;
+        const value = cells[cell + RMQ_VALUE] as number;
         values[j] = value;
         while (stack !== 0) {
           const top = 31 - Math.clz32(stack);
@@ -70,9 +73,9 @@ export class RangeMinimum {
       }
       table[2 * b] = minValue;
       table[2 * b + 1] = minPayload;
-      for (let i = stop - 1; i >= start; i--) {
+      for (let i = stop - 1, j = stop - 1 - start; i >= start; i--, j--) {
         const cell = RMQ_FIELDS * i;
-        const value = cells[cell + VALUE] as number;
+        const value = values[j] as number;
         if (i === stop - 1 || value < minValue) {
           minValue = value;
           minPayload = cells[cell + PAYLOAD] as number;
