@@ -404,15 +404,18 @@ export class LoadBalancer<Task, Result> {
     this.#run(worker, attempt);
   }
 
-  async #run(worker: WorkerEntry, attempt: Attempt): Promise<void> {
-    let value: unknown;
+  #run(worker: WorkerEntry, attempt: Attempt): void {
+    let pending: Promise<unknown>;
     try {
-      value = await worker.spec.execute(attempt[TASK], attempt);
+      pending = Promise.resolve(worker.spec.execute(attempt[TASK], attempt));
     } catch (error) {
       this.#attemptFailed(worker, attempt, error);
       return;
     }
-    this.#attemptSucceeded(worker, attempt, value);
+    pending.then(
+      (value) => this.#attemptSucceeded(worker, attempt, value),
+      (error) => this.#attemptFailed(worker, attempt, error),
+    );
   }
 
   #attemptSettled(worker: WorkerEntry, attempt: Attempt, outcome: 'fulfilled' | 'rejected'): boolean {
