@@ -1,6 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import { cpuUsage } from 'node:process';
 import { createTicketing, simulateFlashSale } from '../src/index.js';
 import { NaiveInventory } from './naive-inventory.js';
+
+/** Wall-clock and CPU time (user + system, this process) since `start`, in seconds. */
+function elapsed(start: { wall: number; cpu: NodeJS.CpuUsage }): { wall: number; cpu: number } {
+  const cpu = cpuUsage(start.cpu);
+  return { wall: (performance.now() - start.wall) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function mark(): { wall: number; cpu: NodeJS.CpuUsage } {
+  return { wall: performance.now(), cpu: cpuUsage() };
+}
 
 /** Holds per second and confirmed purchases per second on the memory store, beside the naive hold table, then the flash-sale simulation. */
 export async function main({ quick }: { quick: boolean }): Promise<void> {
@@ -10,32 +21,38 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
   let now = 1_700_000_000_000;
   const clock = { now: () => now };
 
-  // 1. holds/s: every hold stays live (a flash sale's first minute), 1 ms apart.
+  // 1. holds/s in a flash sale's steady state: one hold per ms, each live for 20 s, so about
+  //    20,000 holds are live at any moment and expired ones are dropped as new ones arrive.
+  const holdTtl = 20_000;
   globalThis.gc?.();
-  const tix = createTicketing({ clock, holdTtlMs: ttl });
-  await tix.createEvent({ id: 'bench', name: 'Bench', capacity: holds * 2 });
-  let start = performance.now();
+  const tix = createTicketing({ clock, holdTtlMs: holdTtl });
+  await tix.createEvent({ id: 'bench', name: 'Bench', capacity: 50_000 });
+  let start = mark();
   for (let i = 0; i < holds; i++) {
     now++;
     await tix.hold({ eventId: 'bench', userId: `u${i}`, quantity: 1 + (i % 2) });
   }
-  const oursHoldsPerSec = holds / ((performance.now() - start) / 1000);
+  let t = elapsed(start);
+  const oursHoldsPerSec = holds / t.wall;
+  const oursHoldsPerCpuSec = holds / t.cpu;
 
-  const naiveHolds = quick ? 2_000 : 20_000; // O(n) per hold: a tenth of the count keeps the run short
-  const naive = new NaiveInventory(naiveHolds * 2);
-  start = performance.now();
+  const naiveHolds = quick ? 2_000 : 40_000; // O(live holds) per hold: fewer requests keep the run short
+  const naive = new NaiveInventory(50_000);
+  start = mark();
   for (let i = 0; i < naiveHolds; i++) {
     now++;
-    await naive.hold(`u${i}`, 1 + (i % 2), now, ttl);
+    await naive.hold(`u${i}`, 1 + (i % 2), now, holdTtl);
   }
-  const naiveHoldsPerSec = naiveHolds / ((performance.now() - start) / 1000);
+  t = elapsed(start);
+  const naiveHoldsPerSec = naiveHolds / t.wall;
+  const naiveHoldsPerCpuSec = naiveHolds / t.cpu;
 
   // 2. confirmed purchases/s: all holds taken first (as in a flash sale), then each buyer pays:
   //    hold, later beginPayment + confirmPayment (order issued). Timed over the whole sequence.
   globalThis.gc?.();
   const buy = createTicketing({ clock, holdTtlMs: ttl });
   await buy.createEvent({ id: 'buy', name: 'Buy', capacity: purchases * 2 });
-  start = performance.now();
+  start = mark();
   const bought = [];
   for (let i = 0; i < purchases; i++) {
     now++;
@@ -47,29 +64,52 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     const result = await buy.confirmPayment({ holdId: hold.id, paymentId: `p${i}`, amount: 50 });
     if (result.outcome !== 'issued') throw new Error('expected issued');
   }
-  const oursPurchasesPerSec = purchases / ((performance.now() - start) / 1000);
+  t = elapsed(start);
+  const oursPurchasesPerSec = purchases / t.wall;
+  const oursPurchasesPerCpuSec = purchases / t.cpu;
 
   const naiveBuy = new NaiveInventory(naiveHolds * 2);
-  start = performance.now();
+  start = mark();
   const naiveIds = [];
   for (let i = 0; i < naiveHolds; i++) {
     now++;
     naiveIds.push(await naiveBuy.hold(`u${i}`, 1, now, ttl));
   }
   for (const id of naiveIds) if (!(await naiveBuy.confirm(id, now))) throw new Error('expected confirmed');
-  const naivePurchasesPerSec = naiveHolds / ((performance.now() - start) / 1000);
+  t = elapsed(start);
+  const naivePurchasesPerSec = naiveHolds / t.wall;
+  const naivePurchasesPerCpuSec = naiveHolds / t.cpu;
 
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(10);
-  console.log('| measure (memory store, one process) | @x/ticketing | naive hold table | ratio |');
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const row = (label: string, ours: number, oursCpu: number, naive: number, naiveCpu: number) =>
+    `| ${label} | ${fmt(ours)} (${fmt(oursCpu)}) | ${fmt(naive)} (${fmt(naiveCpu)}) | ${(ours / naive).toFixed(1)}x |`;
+  console.log(
+    '| measure (memory store, one process) | @x/ticketing per s wall (per CPU s) | naive hold table | ratio (wall) |',
+  );
   console.log('|---|---:|---:|---:|');
   console.log(
-    `| holds/s (${holds.toLocaleString('en-US')} live holds; naive: ${naiveHolds.toLocaleString('en-US')}) | ${fmt(oursHoldsPerSec)} | ${fmt(naiveHoldsPerSec)} | ${(oursHoldsPerSec / naiveHoldsPerSec).toFixed(1)}x |`,
+    row(
+      `holds (${holds.toLocaleString('en-US')} requests, ~20,000 live at a time; naive: ${naiveHolds.toLocaleString('en-US')})`,
+      oursHoldsPerSec,
+      oursHoldsPerCpuSec,
+      naiveHoldsPerSec,
+      naiveHoldsPerCpuSec,
+    ),
   );
   console.log(
-    `| confirmed purchases/s (${purchases.toLocaleString('en-US')} holds, then beginPayment + confirmPayment each; naive: ${naiveHolds.toLocaleString('en-US')}) | ${fmt(oursPurchasesPerSec)} | ${fmt(naivePurchasesPerSec)} | ${(oursPurchasesPerSec / naivePurchasesPerSec).toFixed(1)}x |`,
+    row(
+      `confirmed purchases (${purchases.toLocaleString('en-US')} holds, then beginPayment + confirmPayment each; naive: ${naiveHolds.toLocaleString('en-US')})`,
+      oursPurchasesPerSec,
+      oursPurchasesPerCpuSec,
+      naivePurchasesPerSec,
+      naivePurchasesPerCpuSec,
+    ),
   );
   console.log(
-    `\ntarget: >= 100,000 holds/s -> ${oursHoldsPerSec >= 100_000 ? 'met' : 'NOT met'} (${fmt(oursHoldsPerSec).trim()})`,
+    `\ntarget: >= 100,000 holds/s -> ${oursHoldsPerSec >= 100_000 ? 'met' : 'NOT met'} on wall time (${fmt(oursHoldsPerSec)}), ${oursHoldsPerCpuSec >= 100_000 ? 'met' : 'NOT met'} per CPU second (${fmt(oursHoldsPerCpuSec)})`,
+  );
+  console.log(
+    '(CPU seconds discount time the process waited for a core on a loaded machine; wall = what a caller sees)',
   );
   console.log(
     '(the naive table has no payments, outbox, audit log, waitlist or per-user limits: it is a floor, not a rival)',
@@ -79,6 +119,7 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
   globalThis.gc?.();
   const buyers = quick ? 5_000 : 100_000;
   const capacity = quick ? 250 : 5_000;
+  start = mark();
   const report = await simulateFlashSale({
     capacity,
     buyers,
@@ -87,11 +128,12 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     abandonRate: 0.2,
     seed: 1,
   });
+  t = elapsed(start);
   console.log(
     `\nflash sale: ${buyers.toLocaleString('en-US')} buyers, ${capacity.toLocaleString('en-US')} tickets (seed 1)`,
   );
   console.log(
-    `  wall time            ${(report.wallMs / 1000).toFixed(2)} s (target < 5 s: ${report.wallMs < 5_000 ? 'met' : 'NOT met'})`,
+    `  wall time            ${(report.wallMs / 1000).toFixed(2)} s, CPU time ${t.cpu.toFixed(2)} s (target < 5 s: ${report.wallMs < 5_000 ? 'met' : 'NOT met'} on wall time)`,
   );
   console.log(`  operations/s         ${report.throughput.operationsPerSecond.toLocaleString('en-US')}`);
   console.log(

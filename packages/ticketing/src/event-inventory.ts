@@ -605,20 +605,23 @@ export class EventInventory {
 
   /** Drops expired allocations and makes the waitlist offers that frees up (what the sweeper calls). */
   tidy(now: number, context: InventoryContext): { expired: AllocationRecord[] } {
-    return { expired: this.#tidy(now, context) };
+    return { expired: this.#tidy(now, context, true) };
   }
 
   // ---------------------------------------------------------------- internals
 
-  #tidy(now: number, context: InventoryContext): AllocationRecord[] {
-    const expired: AllocationRecord[] = [];
+  #tidy(now: number, context: InventoryContext, collect = false): AllocationRecord[] {
+    let expired: AllocationRecord[] | null = null;
     while (this.#expiry.peekKey() <= now) {
       const key = this.#expiry.peekKey();
       const allocation = this.#expiry.pop()!;
       if (this.#allocations.get(allocation.holdId) !== allocation || allocation.expiresAt !== key) continue;
       this.#removeAllocation(allocation);
       this.dirty = true;
-      expired.push(cloneAllocation(allocation));
+      if (collect) {
+        expired ??= [];
+        expired.push(cloneAllocation(allocation));
+      }
       if (allocation.kind === 'offer') {
         const entry = allocation.entryId ? this.#entries.get(allocation.entryId) : undefined;
         if (entry && entry.status === 'offered') this.#setEntryStatus(entry, 'expired');
@@ -636,7 +639,7 @@ export class EventInventory {
       }
     }
     this.#pump(now, context);
-    return expired;
+    return expired ?? [];
   }
 
   /** Freed inventory goes to the waitlist, strictly in join order, before the public. */

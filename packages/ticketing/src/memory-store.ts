@@ -74,7 +74,7 @@ class MemoryStore implements TicketingStore {
       this.#holdKeys.set(key, hold.id);
     }
     this.#holds.set(hold.id, copyHold(hold));
-    return copyHold(hold);
+    return hold; // the caller's own object: the stored copy is never shared
   }
 
   async getHold(holdId: string): Promise<HoldRecord | undefined> {
@@ -164,6 +164,9 @@ class MemoryStore implements TicketingStore {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
+    // Service-level entries may be appended again by a retried operation: deduplicate on id.
+    if (this.#auditIds.has(entry.id)) return;
+    this.#auditIds.add(entry.id);
     this.#appendAudit(entry);
   }
 
@@ -171,9 +174,8 @@ class MemoryStore implements TicketingStore {
     return (this.#audit.get(eventId) ?? []).map((entry) => ({ ...entry }));
   }
 
+  /** Journal entries arrive exactly once (drained in the same turn they were made): no dedup needed. */
   #appendAudit(entry: AuditEntry): void {
-    if (this.#auditIds.has(entry.id)) return;
-    this.#auditIds.add(entry.id);
     const list = this.#audit.get(entry.eventId);
     if (list) list.push(entry);
     else this.#audit.set(entry.eventId, [entry]);

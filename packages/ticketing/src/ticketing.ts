@@ -365,10 +365,13 @@ class TicketingService implements Ticketing {
     return now;
   }
 
-  async #definition(eventId: unknown): Promise<EventDefinition> {
+  /** The (immutable) event definition: from the cache when possible, without an extra await. */
+  #definition(eventId: unknown): EventDefinition | Promise<EventDefinition> {
     assertId('eventId', eventId);
-    const cached = this.#definitions.get(eventId);
-    if (cached) return cached;
+    return this.#definitions.get(eventId) ?? this.#loadDefinition(eventId);
+  }
+
+  async #loadDefinition(eventId: string): Promise<EventDefinition> {
     const definition = await this.#store.readEvent(eventId, (inventory) => inventory.definition);
     if (!definition) throw new UnknownEventError(eventId);
     this.#definitions.set(eventId, definition);
@@ -377,17 +380,22 @@ class TicketingService implements Ticketing {
 
   /** Runs an inventory update; remembers whether it produced notices and writes the offers' hold records. */
   async #update<R>(eventId: string, apply: (inventory: EventInventory) => R): Promise<R> {
-    let notices: Notice[] = [];
+    let notices: Notice[] | null = null;
     const result = await this.#store.updateEvent(eventId, (inventory) => {
       const r = apply(inventory);
-      notices = [];
-      for (const record of inventory.journal) if (record.kind === 'notice') notices.push(record.notice);
+      notices = null; // a compare-and-swap retry runs this again: keep only the last run's notices
+      for (const record of inventory.journal) {
+        if (record.kind !== 'notice') continue;
+        notices ??= [];
+        notices.push(record.notice);
+      }
       return r;
     });
     if (result === undefined) throw new UnknownEventError(eventId);
-    if (notices.length > 0) {
+    const found = notices as Notice[] | null;
+    if (found !== null) {
       this.#noticesPending = true;
-      for (const notice of notices) await this.#ensureOfferHold(notice);
+      for (const notice of found) await this.#ensureOfferHold(notice);
     }
     return result;
   }
@@ -433,7 +441,8 @@ class TicketingService implements Ticketing {
 
   async hold(input: HoldInput): Promise<Hold> {
     if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
-    const event = await this.#definition(input.eventId);
+    const cached = this.#definition(input.eventId);
+    const event = cached instanceof Promise ? await cached : cached;
     assertId('userId', input.userId);
     const now = this.#now();
     if (event.saleStartsAt !== null && now < event.saleStartsAt)
@@ -507,14 +516,14 @@ class TicketingService implements Ticketing {
         };
         if (key === null) await this.#store.insertHold(active);
         else await this.#store.updateHold(active.id, { status: 'active', expiresAt: active.expiresAt });
-        await this.#deliverQuietly();
-        return toHold({ ...active, seats: result.allocation.seats }, now);
+        if (this.#noticesPending) await this.#deliverQuietly();
+        return toHold(active, now);
       }
       case 'settled':
         return this.getHold(record.id);
       default: {
         if (key !== null) await this.#store.updateHold(record.id, { status: 'rejected' });
-        await this.#deliverQuietly();
+        if (this.#noticesPending) await this.#deliverQuietly();
         if (result.status === 'seat_taken') throw new SeatUnavailableError(event.id, result.seats);
         if (result.status === 'per_user_limit') {
           throw new PerUserLimitError(event.id, record.userId, result.limit, result.current, quantity);
@@ -560,7 +569,7 @@ class TicketingService implements Ticketing {
       throw new HoldNotActiveError(record.id, statusOf(record, now, { state: result.state } as HoldState));
     }
     await this.#store.updateHold(record.id, { status: 'in_payment', expiresAt: result.allocation.expiresAt });
-    await this.#deliverQuietly();
+    if (this.#noticesPending) await this.#deliverQuietly();
     return toHold({ ...record, status: 'in_payment', expiresAt: result.allocation.expiresAt }, now);
   }
 
@@ -658,7 +667,7 @@ class TicketingService implements Ticketing {
         updatedAt: now,
       });
       await this.#store.updateHold(record.id, { status: 'confirmed' });
-      await this.#deliverQuietly();
+      if (this.#noticesPending) await this.#deliverQuietly();
       return { outcome: 'issued', order, tickets: order.tickets };
     }
     // The refusal is recorded durably before the provider is called.
@@ -682,7 +691,7 @@ class TicketingService implements Ticketing {
       paymentId: payment.paymentId,
       detail: decision.reason,
     });
-    await this.#deliverQuietly();
+    if (this.#noticesPending) await this.#deliverQuietly();
     return this.#refund({ ...payment, status: 'refunding' }, record.eventId, decision.reason);
   }
 
@@ -731,11 +740,11 @@ class TicketingService implements Ticketing {
       if (state.state === 'sold' || state.state === 'refused') {
         throw new HoldNotActiveError(record.id, statusOf(record, now, state));
       }
-      await this.#deliverQuietly();
+      if (this.#noticesPending) await this.#deliverQuietly();
       return toHold(record, now, state);
     }
     await this.#store.updateHold(record.id, { status: 'released' });
-    await this.#deliverQuietly();
+    if (this.#noticesPending) await this.#deliverQuietly();
     return toHold({ ...record, status: 'released' }, now);
   }
 
@@ -776,7 +785,7 @@ class TicketingService implements Ticketing {
       );
       // The inventory freed them (now or in an earlier attempt); the order records it.
       await this.#store.markTicketsReturned(order.id, toFree);
-      await this.#deliverQuietly();
+      if (this.#noticesPending) await this.#deliverQuietly();
     }
     const updated = (await this.#store.getOrder(order.id))!;
     return { orderId: order.id, returned: updated.tickets.filter((t) => wanted.has(t.id) && t.status === 'returned') };
@@ -797,7 +806,7 @@ class TicketingService implements Ticketing {
     const result = await this.#update(event.id, (inventory) =>
       inventory.joinWaitlist({ entryId, userId: input.userId, quantity: input.quantity }, now, this.#context),
     );
-    await this.#deliverQuietly();
+    if (this.#noticesPending) await this.#deliverQuietly();
     return { entryId: result.entry.id, position: result.position, status: result.entry.status };
   }
 
