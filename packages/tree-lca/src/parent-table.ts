@@ -87,7 +87,10 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
       describe: (node) => `children.get(${short(node)})`,
       stringIds: false,
     };
-    return root === undefined ? readKeyedAll(map, source) : readKeyedFromRoot(source, root);
+    if (root !== undefined) return readKeyedFromRoot(source, root);
+    const reader = new KeyedReader(source);
+    map.forEach((kids, node) => reader.add(node, kids)); // no [key, value] array per entry
+    return readKeyedAll(reader);
   }
   if (typeof children === 'object' && children !== null) {
     const length = (children as { length?: unknown }).length;
@@ -108,9 +111,10 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
       describe: (node) => `children[${short(node)}]`,
       stringIds: true,
     };
-    const table =
-      root === undefined ? readKeyedAll(recordEntries(record), source) : readKeyedFromRoot(source, root as string);
-    return table as unknown as ParentTable<Id>;
+    if (root !== undefined) return readKeyedFromRoot(source, root as string) as unknown as ParentTable<Id>;
+    const reader = new KeyedReader(source);
+    for (const key of Object.keys(record)) reader.add(key, record[key]);
+    return readKeyedAll(reader) as unknown as ParentTable<Id>;
   }
   throw new InvalidArgumentError(
     'children',
@@ -129,10 +133,6 @@ function isMapLike(value: unknown): boolean {
     typeof candidate.entries === 'function' &&
     typeof candidate.size === 'number'
   );
-}
-
-function* recordEntries(record: Readonly<Record<string, unknown>>): Iterable<[string, unknown]> {
-  for (const key of Object.keys(record)) yield [key, record[key]];
 }
 
 function isDenseId(value: unknown): value is number {
@@ -361,40 +361,59 @@ function packParents(parentOf: readonly number[]): Int32Array {
   return info;
 }
 
-function readKeyedAll<Id>(entries: Iterable<readonly [Id, unknown]>, source: KidsSource<Id>): ParentTable<Id> {
-  const slotOf = new Map<Id, number>();
-  const ids: Id[] = [];
-  const parentOf: number[] = []; // -2: no parent seen yet
-  let ascending = true;
-  for (const [node, kids] of entries) {
-    let u = slotOf.get(node);
+/** Reads every (node, children) entry of a keyed input into slots and parents, checking as it goes. */
+class KeyedReader<Id> {
+  readonly slotOf = new Map<Id, number>();
+  readonly ids: Id[] = [];
+  /** Slot → parent slot; -2 while no parent has been seen. */
+  readonly parentOf: number[] = [];
+  /** Stays true while every child's slot exceeds its parent's (ascending slots are parents-first). */
+  ascending = true;
+  readonly #source: KidsSource<Id>;
+
+  constructor(source: KidsSource<Id>) {
+    this.#source = source;
+  }
+
+  add(node: Id, kids: unknown): void {
+    let u = this.slotOf.get(node);
     if (u === undefined) {
-      u = ids.length;
-      slotOf.set(node, u);
-      ids.push(node);
-      parentOf.push(-2);
+      u = this.ids.length;
+      this.slotOf.set(node, u);
+      this.ids.push(node);
+      this.parentOf.push(-2);
     }
-    if (kids === undefined) continue;
-    const list = checkKids(kids, () => source.describe(node));
-    for (const kid of list as Iterable<Id>) {
-      if (source.stringIds && typeof kid !== 'string') {
-        throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
-      }
-      const c = slotOf.get(kid);
-      if (c === undefined) {
-        slotOf.set(kid, ids.length);
-        ids.push(kid);
-        parentOf.push(u);
-      } else {
-        const p = parentOf[c] as number;
-        if (p !== -2) {
-          throw p === u ? new DuplicateChildError(node, kid) : new MultipleParentsError(kid, ids[p] as Id, node);
-        }
-        parentOf[c] = u;
-        if (c <= u) ascending = false;
-      }
+    if (kids === undefined) return;
+    if (Array.isArray(kids)) {
+      for (let j = 0; j < kids.length; j++) this.#addChild(node, u, kids[j] as Id);
+    } else {
+      for (const kid of checkKids(kids, () => this.#source.describe(node)) as Iterable<Id>)
+        this.#addChild(node, u, kid);
     }
   }
+
+  #addChild(node: Id, u: number, kid: Id): void {
+    if (this.#source.stringIds && typeof kid !== 'string') {
+      throw new InvalidArgumentError(`${this.#source.describe(node)} item`, 'a string node id', kid);
+    }
+    const c = this.slotOf.get(kid);
+    if (c === undefined) {
+      this.slotOf.set(kid, this.ids.length);
+      this.ids.push(kid);
+      this.parentOf.push(u);
+      return;
+    }
+    const p = this.parentOf[c] as number;
+    if (p !== -2) {
+      throw p === u ? new DuplicateChildError(node, kid) : new MultipleParentsError(kid, this.ids[p] as Id, node);
+    }
+    this.parentOf[c] = u;
+    if (c <= u) this.ascending = false;
+  }
+}
+
+function readKeyedAll<Id>(reader: KeyedReader<Id>): ParentTable<Id> {
+  const { slotOf, ids, parentOf, ascending } = reader;
   const slots = ids.length;
   if (slots === 0) throw new EmptyTreeError();
   const idOf = (slot: number): Id => ids[slot] as Id;
@@ -428,8 +447,9 @@ function readKeyedFromRoot<Id>(source: KidsSource<Id>, root: Id): ParentTable<Id
     const node = ids[u] as Id;
     const kids = source.kidsOf(node);
     if (kids === undefined || kids === null) continue;
-    const list = checkKids(kids, () => source.describe(node));
-    for (const kid of list as Iterable<Id>) {
+    const list = (Array.isArray(kids) ? kids : [...checkKids(kids, () => source.describe(node))]) as Id[];
+    for (let j = 0; j < list.length; j++) {
+      const kid = list[j] as Id;
       if (source.stringIds && typeof kid !== 'string') {
         throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
       }
