@@ -88,6 +88,7 @@ export class LoadBalancer<Task, Result> {
   #retriesActive = 0;
   #attemptIds = 0;
   #seq = 0;
+  #sampleCounter = 0;
   #pumping = false;
   #pumpAgain = false;
   /** No new tasks or workers (shutdown called). */
@@ -258,7 +259,9 @@ export class LoadBalancer<Task, Result> {
     if (this.#closed) return Promise.reject(new ShutdownError());
     if (this.#queue.live >= this.#options.maxQueueSize) return this.#rejectFull(0, undefined);
     const promise = new Promise<Result>(captureResolve as (resolve: (value: Result) => void) => void);
-    this.#queue.push(0, task, capturedResolve, undefined, this.#now());
+    // the enqueue time feeds aging (always read then) and the waitMs sample (1 task in 8)
+    const time = this.#agingInterval !== 0 || (this.#sampleCounter++ & 7) === 0 ? this.#now() : Number.NaN;
+    this.#queue.push(0, task, capturedResolve, undefined, time);
     if (this.#activeWorkers > 0) this.#pump();
     return promise;
   }
@@ -372,8 +375,12 @@ export class LoadBalancer<Task, Result> {
     priority: number,
     enqueuedAt: number,
   ): void {
-    const now = this.#now();
-    this.#waitMs.add(now - enqueuedAt);
+    // timing is sampled: tasks submitted without options read the clock 1 time in 8 (NaN otherwise)
+    let now = Number.NaN;
+    if (enqueuedAt === enqueuedAt) {
+      now = this.#now();
+      this.#waitMs.add(now - enqueuedAt);
+    }
     const seq = this.#seq++;
     let attemptNo = 1;
     if (state !== undefined) {
@@ -399,8 +406,9 @@ export class LoadBalancer<Task, Result> {
     worker.current++;
     this.#running++;
     // invariant: inFlight <= capacity — a full worker leaves `active` before the next pick
-    if (worker.inFlight >= worker.capacity && worker.state === 'active')
-      this.#flip(worker, 'overloaded', 'at-capacity', now);
+    if (worker.inFlight >= worker.capacity && worker.state === 'active') {
+      this.#flip(worker, 'overloaded', 'at-capacity', now === now ? now : this.#now());
+    }
     this.#run(worker, attempt);
   }
 
@@ -437,8 +445,12 @@ export class LoadBalancer<Task, Result> {
     if (!this.#attemptSettled(worker, attempt, 'fulfilled')) return;
     worker.completed++;
     worker.consecutiveFailures = 0;
-    const now = this.#now();
-    this.#runMs.add(now - attempt[STARTED_AT]);
+    const startedAt = attempt[STARTED_AT];
+    let now = Number.NaN;
+    if (startedAt === startedAt) {
+      now = this.#now();
+      this.#runMs.add(now - startedAt);
+    }
     const state = attempt[STATE];
     if (state !== undefined) this.#finish(state);
     this.#completed++;
@@ -477,14 +489,39 @@ export class LoadBalancer<Task, Result> {
   }
 
   /** A slot of `worker` came free: it may leave `overloaded`, finish draining, take more work. */
-  #slotFreed(worker: WorkerEntry, now?: number): void {
+  #slotFreed(worker: WorkerEntry, now = Number.NaN): void {
     // `at-capacity` is only the reason while no other condition holds (#updateState keeps it so)
     if (worker.state === 'overloaded' && worker.stateReason === 'at-capacity' && worker.inFlight < worker.capacity) {
-      this.#flip(worker, 'active', 'recovered', now ?? this.#now());
+      // Saturated: no other worker can take the next task, so it goes straight into this slot and
+      // the worker never really leaves `at-capacity` (no event, no clock read).
+      const refilled =
+        this.#activeWorkers === 0 &&
+        this.#agingInterval === 0 &&
+        !this.#pumping &&
+        worker.inFlight === worker.capacity - 1 &&
+        this.#refill(worker);
+      if (!refilled) this.#flip(worker, 'active', 'recovered', now === now ? now : this.#now());
     }
     if (worker.draining && worker.current === 0 && !worker.removed) this.#finishRemoval(worker);
     if (this.#queue.live > 0) this.#pump();
     else this.#checkIdle();
+  }
+
+  /** Dispatches the next live queued task to `worker` (the only possible pick); false if none is queued. */
+  #refill(worker: WorkerEntry): boolean {
+    const queue = this.#queue;
+    const out = this.#out;
+    while (queue.live > 0) {
+      const bucket = queue.best(0, 0, 0, 0);
+      if (bucket === undefined) return false;
+      if (!queue.shift(bucket, out)) continue; // settled while queued
+      const { task, resolve, state, time } = out;
+      out.task = out.resolve = out.state = undefined;
+      this.#dispatch(worker, task, resolve as Resolve, state, bucket.priority, time);
+      this.#checkSizeWaiters();
+      return true;
+    }
+    return false;
   }
 
   /**

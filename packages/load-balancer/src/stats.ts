@@ -1,4 +1,8 @@
-/** Percentiles of a duration over the most recent samples (ms). All 0 when there are none. */
+/**
+ * Percentiles of a duration over the most recent samples (ms). All 0 when there are none.
+ * Every task submitted with options (or any task when aging is on) is timed; tasks submitted
+ * without options are sampled, 1 in 8, to keep clock reads off the hot path.
+ */
 export interface Percentiles {
   /** Samples the percentiles are computed from (the most recent, at most 4096). */
   readonly count: number;

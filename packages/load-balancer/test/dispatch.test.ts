@@ -289,8 +289,8 @@ describe('backpressure and observation', () => {
     const lb = new LoadBalancer<number, number>({ clock });
     const a = heldWorker<number>('a', 1);
     lb.addWorker(a.spec);
-    const ok = lb.submit(1);
-    const bad = lb.submit(2).catch((e: unknown) => e);
+    const ok = lb.submit(1, { key: 'ok' });
+    const bad = lb.submit(2, { key: 'bad' }).catch((e: unknown) => e);
     clock.advance(10);
     a.next();
     await ok;
@@ -302,6 +302,15 @@ describe('backpressure and observation', () => {
     expect(stats.runMs).toMatchObject({ count: 1, max: 10 });
     expect(stats.waitMs).toMatchObject({ count: 2, max: 10 });
     expect(lb.workers()[0]).toMatchObject({ completed: 1, taskErrors: 1, failures: 0 });
+  });
+
+  it('tasks submitted without options are timed 1 in 8', async () => {
+    const lb = new LoadBalancer<number, number>({ clock: new ManualClock() });
+    lb.addWorker({ id: 'a', capacity: 4, execute: async (n) => n });
+    await Promise.all(Array.from({ length: 16 }, (_, i) => lb.submit(i)));
+    expect(lb.stats().waitMs.count).toBe(2);
+    expect(lb.stats().runMs.count).toBe(2);
+    expect(lb.stats().completed).toBe(16);
   });
 
   it('on() returns an unsubscribe function; off() removes a listener', async () => {

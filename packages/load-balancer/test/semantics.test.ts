@@ -76,6 +76,24 @@ describe('more semantics', () => {
     expect(keys).toEqual(['attempt', 'attemptId', 'priority', 'workerId']);
   });
 
+  it('a saturated worker whose freed slot is refilled at once does not flap between states', async () => {
+    const lb = new LoadBalancer<number, number>({ clock: new ManualClock() });
+    const transitions: string[] = [];
+    lb.on('worker-state', (e) => transitions.push(`${e.from}->${e.to}(${e.reason})`));
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const tasks = Array.from({ length: 5 }, (_, i) => track(lb.submit(i, { priority: i % 2 })));
+    for (let i = 0; i < 5; i++) {
+      a.next();
+      await flush(1);
+    }
+    await flush();
+    expect(a.calls).toEqual([0, 1, 3, 2, 4]);
+    expect(tasks.every((t) => t.status === 'fulfilled')).toBe(true);
+    expect(transitions).toEqual(['active->overloaded(at-capacity)', 'overloaded->active(recovered)']);
+    expect(lb.workers()[0]).toMatchObject({ state: 'active', inFlight: 0, completed: 5 });
+  });
+
   it('unhealthyThreshold and healthyThreshold need that many checks in a row', async () => {
     const clock = new ManualClock();
     const lb = new LoadBalancer<number, number>({
