@@ -102,7 +102,7 @@ export interface FlashSaleOptions {
   /**
    * Run the full invariant check (from the raw records) every this many steps, and at the end.
    * The capacity check runs at every step.
-   * @default 1_000
+   * @default 2_000
    */
   fullCheckEvery?: number;
   /**
@@ -216,7 +216,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
     offerTtlMs: options.offerTtlMs ?? 60_000,
     paymentGraceMs: options.paymentGraceMs ?? 60_000,
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
-    fullCheckEvery: options.fullCheckEvery ?? 1_000,
+    fullCheckEvery: options.fullCheckEvery ?? 2_000,
   };
   assertInteger('holdTtlMs', o.holdTtlMs, 1);
   assertInteger('seed', o.seed, 0);
