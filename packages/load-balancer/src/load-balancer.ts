@@ -377,7 +377,7 @@ export class LoadBalancer<Task, Result> {
   ): void {
     // timing is sampled: tasks submitted without options read the clock 1 time in 8 (NaN otherwise)
     let now = Number.NaN;
-    if (enqueuedAt === enqueuedAt) {
+    if (!Number.isNaN(enqueuedAt)) {
       now = this.#now();
       this.#waitMs.add(now - enqueuedAt);
     }
@@ -407,7 +407,7 @@ export class LoadBalancer<Task, Result> {
     this.#running++;
     // invariant: inFlight <= capacity — a full worker leaves `active` before the next pick
     if (worker.inFlight >= worker.capacity && worker.state === 'active') {
-      this.#flip(worker, 'overloaded', 'at-capacity', now === now ? now : this.#now());
+      this.#flip(worker, 'overloaded', 'at-capacity', !Number.isNaN(now) ? now : this.#now());
     }
     this.#run(worker, attempt);
   }
@@ -447,7 +447,7 @@ export class LoadBalancer<Task, Result> {
     worker.consecutiveFailures = 0;
     const startedAt = attempt[STARTED_AT];
     let now = Number.NaN;
-    if (startedAt === startedAt) {
+    if (!Number.isNaN(startedAt)) {
       now = this.#now();
       this.#runMs.add(now - startedAt);
     }
@@ -500,7 +500,7 @@ export class LoadBalancer<Task, Result> {
         !this.#pumping &&
         worker.inFlight === worker.capacity - 1 &&
         this.#refill(worker);
-      if (!refilled) this.#flip(worker, 'active', 'recovered', now === now ? now : this.#now());
+      if (!refilled) this.#flip(worker, 'active', 'recovered', !Number.isNaN(now) ? now : this.#now());
     }
     if (worker.draining && worker.current === 0 && !worker.removed) this.#finishRemoval(worker);
     if (this.#queue.live > 0) this.#pump();
