@@ -106,6 +106,7 @@ function crashAtEveryStep<S>(scenario: Scenario<S>): void {
         await n.tix.deliverNotifications();
         await scenario.verify(n, nState);
       },
+      30_000,
     );
   });
 }

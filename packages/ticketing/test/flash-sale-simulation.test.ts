@@ -21,7 +21,7 @@ describe('simulateFlashSale', () => {
     expect(counts(b)).toEqual(counts(a));
     const c = await simulateFlashSale({ ...options, seed: 43 });
     expect(counts(c)).not.toEqual(counts(a));
-  });
+  }, 30_000);
 
   it('reports sales, refunds, expiries, waitlist offers, oversold = 0 and the invariant checks', async () => {
     const report = await simulateFlashSale({
@@ -57,7 +57,7 @@ describe('simulateFlashSale', () => {
     expect(text).toContain('oversold 0;');
     expect(text).toMatch(/ok {3}capacity {8}sold \d+ \+ held 0 \+ offered 0/);
     expect(text.split('\n').filter((line) => line.includes('FAIL'))).toEqual([]);
-  });
+  }, 30_000);
 
   it('property: any seed and rates, with or without the sweeper, keep every invariant', async () => {
     await fc.assert(
