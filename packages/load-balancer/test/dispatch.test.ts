@@ -29,6 +29,46 @@ describe('priority queue', () => {
     );
   });
 
+  it('aging: dispatch order follows effective priority at dispatch time (oracle)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ priority: fc.integer({ min: 0, max: 4 }), gap: fc.integer({ min: 0, max: 300 }) }), {
+          maxLength: 40,
+        }),
+        fc.integer({ min: 50, max: 200 }),
+        fc.integer({ min: 0, max: 6 }),
+        async (tasks, intervalMs, maxBoost) => {
+          const clock = new ManualClock();
+          const lb = new LoadBalancer<number, number>({ clock, aging: { intervalMs, boost: 1, maxBoost } });
+          const submitted: Array<{ index: number; priority: number; at: number }> = [];
+          const promises = tasks.map(({ priority, gap }, index) => {
+            clock.advance(gap);
+            submitted.push({ index, priority, at: clock.now() });
+            return lb.submit(index, { priority });
+          });
+          const order: number[] = [];
+          lb.addWorker({
+            id: 'a',
+            capacity: 1,
+            execute: async (index) => {
+              order.push(index);
+              return index;
+            },
+          });
+          await Promise.all(promises);
+          const now = clock.now();
+          const effective = (t: { priority: number; at: number }) =>
+            t.priority + Math.min(maxBoost, Math.floor((now - t.at) / intervalMs));
+          const expected = [...submitted]
+            .sort((x, y) => effective(y) - effective(x) || x.at - y.at || y.priority - x.priority || x.index - y.index)
+            .map((t) => t.index);
+          expect(order).toEqual(expected);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('fractional and negative priorities are fine', async () => {
     const lb = new LoadBalancer<string, string>({ clock: new ManualClock() });
     const order: string[] = [];
