@@ -21,7 +21,8 @@ const DEPTH = 2;
  *
  * Internally nodes are numbered in depth-first preorder. For `u ≠ v` with `u` first in preorder,
  * the LCA is the parent of the shallowest node in the preorder range `(u, v]`; that range-minimum
- * query is answered in O(1) by a block sparse table. About 26 bytes per node for dense input.
+ * query is answered in O(1) by blocks of 32 (bit masks, prefix and suffix minima) and a sparse table over
+ * block minima. About 44 bytes per node for dense input.
  *
  * Every query validates its nodes and throws {@link NodeNotFoundError} for one that is not in the
  * tree. A node counts as its own ancestor (and descendant), as usual for LCA.
@@ -334,7 +335,7 @@ export class LcaIndex<Id> {
 
   /**
    * The ancestor `k` edges above `node` (`k = 0` gives `node`), or `undefined` when `k` exceeds its
-   * depth. O(log n); the first call builds a depth-bucketed table (4 bytes per node) once.
+   * depth. O(log n); the first call builds a depth-bucketed table (8 bytes per node) once.
    *
    * @example
    * ```ts

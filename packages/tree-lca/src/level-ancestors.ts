@@ -2,7 +2,8 @@
  * Level-ancestor queries from a preorder's depths: the ancestor of preorder position `p` at depth
  * `d` is the last node of depth `d` at or before `p` in preorder (every node between it and `p`
  * lies in its subtree, deeper than `d`). Nodes are bucketed by depth, each bucket in preorder, and
- * a binary search finds it: O(log n) per query, 4 bytes per node plus 4 per depth level (and the index's preorder → slot table, 4 more).
+ * a binary search finds it: O(log n) per query, 4 bytes per node plus 4 per depth level
+ * (and the index keeps a preorder → slot table beside it, 4 more).
  */
 export class LevelAncestors {
   readonly #byDepth: Int32Array;
