@@ -89,7 +89,10 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
     };
     if (root !== undefined) return readKeyedFromRoot(source, root);
     const reader = new KeyedReader(source);
-    map.forEach((kids, node) => reader.add(node, kids)); // no [key, value] array per entry
+    // forEach: no [key, value] array per entry
+    map.forEach((kids, node) => {
+      reader.add(node, kids);
+    });
     return readKeyedAll(reader);
   }
   if (typeof children === 'object' && children !== null) {
