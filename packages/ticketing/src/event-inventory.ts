@@ -744,6 +744,7 @@ export class EventInventory {
   }
 
   #addUserUnits(userId: string, delta: number): void {
+    if (this.definition.perUserLimit === null) return; // only the per-user limit needs the counts
     const next = (this.#userUnits.get(userId) ?? 0) + delta;
     if (next === 0) this.#userUnits.delete(userId);
     else this.#userUnits.set(userId, next);
