@@ -68,6 +68,20 @@ describe('the same tree in every input form', () => {
     expect([index.size, index.lca(3, 1), index.lca(3, 4), index.has(5)]).toEqual([5, 0, 2, false]);
   });
 
+  it('dense ids far past the end are leaves, with or without a root (arrays grow as needed)', () => {
+    for (const options of [{}, { root: 0 }]) {
+      const index = buildLcaIndex([[100, 5000]], options);
+      expect([index.size, index.lca(100, 5000), index.has(99), index.depth(5000), index.path(100, 5000)]).toEqual([
+        3,
+        0,
+        false,
+        1,
+        [100, 0, 5000],
+      ]);
+      expect(lowestCommonAncestor([[100, 5000]], 100, 5000, options)).toBe(0);
+    }
+  });
+
   it('one-shot, every form', () => {
     expect(lowestCommonAncestor(map, 'c', 'e')).toBe('r');
     expect(lowestCommonAncestor(record, 'c', 'd')).toBe('a');
