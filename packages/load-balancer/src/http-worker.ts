@@ -7,7 +7,7 @@ import type { ExecuteContext, HealthReport, WorkerSpec } from './worker.js';
  *
  * @example
  * ```ts
- * const options: HttpWorkerOptions = { id: 'api-1', url: 'http://10.0.0.5:8080/run', capacity: 8, healthPath: '/healthz', timeoutMs: 5000 };
+ * const options: HttpWorkerOptions = { id: 'api-1', url: 'http://worker-1.internal:8080/run', capacity: 8, healthPath: '/healthz', timeoutMs: 5000 };
  * ```
  */
 export interface HttpWorkerOptions {
