@@ -89,10 +89,14 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
     };
     if (root !== undefined) return readKeyedFromRoot(source, root);
     const reader = new KeyedReader(source);
-    // forEach: no [key, value] array per entry
-    map.forEach((kids, node) => {
-      reader.add(node, kids);
-    });
+    if (map instanceof Map) {
+      // forEach: no [key, value] array per entry
+      map.forEach((kids, node) => {
+        reader.add(node, kids);
+      });
+    } else {
+      for (const [node, kids] of map.entries()) reader.add(node, kids);
+    }
     return readKeyedAll(reader);
   }
   if (typeof children === 'object' && children !== null) {

@@ -82,6 +82,23 @@ describe('the same tree in every input form', () => {
     }
   });
 
+  it('a Map-like object (not a Map) works like a Map', () => {
+    const mapLike: ReadonlyMap<string, string[]> = {
+      get: (key) => map.get(key),
+      has: (key) => map.has(key),
+      entries: () => map.entries(),
+      keys: () => map.keys(),
+      values: () => map.values(),
+      forEach: () => {
+        throw new Error('not used');
+      },
+      size: map.size,
+      [Symbol.iterator]: () => map[Symbol.iterator](),
+    };
+    expect(buildLcaIndex(mapLike).lca('c', 'e')).toBe('r');
+    expect(buildLcaIndex(mapLike, { root: 'a' }).lca('c', 'd')).toBe('a');
+  });
+
   it('one-shot, every form', () => {
     expect(lowestCommonAncestor(map, 'c', 'e')).toBe('r');
     expect(lowestCommonAncestor(record, 'c', 'd')).toBe('a');
