@@ -758,6 +758,8 @@ class TicketingService implements Ticketing {
       expired += result.expired.length;
       for (const allocation of result.expired) await this.#store.updateHold(allocation.holdId, { status: 'expired' });
     }
+    // The sweeper always looks at the outbox (a notice may be left from a crashed process).
+    this.#noticesPending = true;
     const delivery = await this.#deliverQuietly();
     return { expired, notified: delivery.delivered };
   }
@@ -878,6 +880,15 @@ class TicketingService implements Ticketing {
 
   async #deliverAll(): Promise<DeliveryResult> {
     this.#noticesPending = false;
+    try {
+      return await this.#deliverPending();
+    } catch (error) {
+      this.#noticesPending = true; // a store failure mid-delivery: look again next time
+      throw error;
+    }
+  }
+
+  async #deliverPending(): Promise<DeliveryResult> {
     let delivered = 0;
     for (;;) {
       const notices = await this.#store.pendingNotices(100);

@@ -251,6 +251,30 @@ describe('notifier and payment provider failures', () => {
     expect(w.notifier.messages.map((m) => m.userId)).toEqual(['x', 'y', 'z']);
   });
 
+  it('a store failure while marking a notice delivered leaves it queued; the sweeper redelivers it', async () => {
+    const setup = async (w: World) => {
+      await w.tix.createEvent({ id: 'e', name: 'E', capacity: 1 });
+      const hold = await w.tix.hold({ eventId: 'e', userId: 'a' });
+      await w.tix.joinWaitlist({ eventId: 'e', userId: 'w', quantity: 1 });
+      return hold;
+    };
+    const dry = world();
+    const dryHold = await setup(dry);
+    Object.assign(dry.plan, { armed: true, failAt: Number.POSITIVE_INFINITY, calls: 0, log: [] });
+    await dry.tix.releaseHold(dryHold.id);
+    const failAt = dry.plan.log.indexOf('markNoticeDelivered') + 1;
+    expect(failAt).toBeGreaterThan(0);
+    const w = world();
+    const hold = await setup(w);
+    Object.assign(w.plan, { armed: true, failAt, mode: 'before', calls: 0, log: [] });
+    await w.tix.releaseHold(hold.id); // the notifier was told, the store failed to record it
+    w.plan.armed = false;
+    expect(w.notifier.messages).toHaveLength(1);
+    expect((await w.tix.expireHolds()).notified).toBe(1); // at least once: redelivered with the same id
+    expect(w.notifier.messages.map((m) => m.id)).toEqual([w.notifier.messages[0]!.id, w.notifier.messages[0]!.id]);
+    expect((await w.tix.expireHolds()).notified).toBe(0);
+  });
+
   it('a refund call that fails is retried by the next confirmation and recorded once', async () => {
     const w = world();
     await w.tix.createEvent({ id: 'e', name: 'E', capacity: 1 });
