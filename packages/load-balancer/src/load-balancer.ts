@@ -262,7 +262,7 @@ export class LoadBalancer<Task, Result> {
     // the enqueue time feeds aging (always read then) and the waitMs sample (1 task in 8)
     const time = this.#agingInterval !== 0 || (this.#sampleCounter++ & 7) === 0 ? this.#now() : Number.NaN;
     this.#queue.push(0, task, capturedResolve, undefined, time);
-    if (this.#activeWorkers > 0) this.#pump();
+    if (this.#activeWorkers > 0 || this.#panicking()) this.#pump();
     return promise;
   }
 
@@ -313,7 +313,7 @@ export class LoadBalancer<Task, Result> {
         signal.addEventListener('abort', state.onAbort, { once: true });
       }
       this.#queue.push(priority, task, resolve, state, now);
-      if (this.#activeWorkers > 0) this.#pump();
+      if (this.#activeWorkers > 0 || this.#panicking()) this.#pump();
       return promise;
     } catch (error) {
       return Promise.reject(error);
@@ -343,7 +343,7 @@ export class LoadBalancer<Task, Result> {
     try {
       do {
         this.#pumpAgain = false;
-        while (queue.live > 0 && this.#activeWorkers > 0) {
+        while (queue.live > 0 && (this.#activeWorkers > 0 || this.#panicking())) {
           const now = this.#agingInterval === 0 ? 0 : this.#now();
           const bucket = queue.best(now, this.#agingInterval, this.#agingBoost, this.#agingMax);
           if (bucket === undefined) break;
@@ -352,7 +352,9 @@ export class LoadBalancer<Task, Result> {
             queue.shift(bucket, out);
             continue;
           }
-          const worker = this.#picker.pick(this.#workers, head?.avoid);
+          let worker = this.#activeWorkers > 0 ? this.#picker.pick(this.#workers, head?.avoid) : undefined;
+          // panic mode (Envoy): too few healthy workers, so unreachable ones with free slots take work too
+          if (worker === undefined && this.#panicking()) worker = this.#picker.pickUnreachable(this.#workers);
           if (worker === undefined) break;
           queue.shift(bucket, out);
           this.#dispatch(worker, out.task, out.resolve as Resolve, out.state, bucket.priority, out.time);
@@ -607,7 +609,7 @@ export class LoadBalancer<Task, Result> {
   #enqueueAgain(state: TaskState): void {
     state.where = 'queued';
     this.#queue.pushRequeued(state.priority, state.task, state.resolve, state, state.enqueuedAt);
-    if (this.#activeWorkers > 0) this.#pump();
+    if (this.#activeWorkers > 0 || this.#panicking()) this.#pump();
   }
 
   #budgetAllows(state: TaskState): boolean {
@@ -743,11 +745,36 @@ export class LoadBalancer<Task, Result> {
   }
 
   #markUnreachable(worker: WorkerEntry, reason: WorkerStateReason): void {
-    if (worker.removed || worker.unreachable !== undefined) return;
+    if (!this.#flagUnreachable(worker, reason)) return;
+    this.#failOverAll(worker, new WorkerUnavailableError(`Worker \`${worker.id}\` became unreachable (${reason})`));
+    if (this.#queue.live > 0) this.#pump(); // may have started a panic
+  }
+
+  /** Marks a worker unreachable without failing its tasks over yet; false if it already was (or is gone). */
+  #flagUnreachable(worker: WorkerEntry, reason: WorkerStateReason): boolean {
+    if (worker.removed || worker.unreachable !== undefined) return false;
     worker.unreachable = reason;
     worker.healthSuccesses = 0;
     this.#updateState(worker, reason);
-    this.#failOverAll(worker, new WorkerUnavailableError(`Worker \`${worker.id}\` became unreachable (${reason})`));
+    return true;
+  }
+
+  /**
+   * Panic mode: fewer than `panicThreshold` % of the (non-draining) workers are healthy
+   * (`active` or `overloaded`). Then unreachable workers with free slots are used too, rather
+   * than piling everything onto the few healthy ones or nothing at all.
+   */
+  #panicking(): boolean {
+    const threshold = this.#options.panicThreshold;
+    if (threshold === 0) return false;
+    let total = 0;
+    let healthy = 0;
+    for (const worker of this.#workers) {
+      if (worker.draining) continue;
+      total++;
+      if (worker.state === 'active' || worker.state === 'overloaded') healthy++;
+    }
+    return total > 0 && healthy * 100 < threshold * total;
   }
 
   /** Abandons every current attempt of `worker` and requeues its tasks (lossless failover). */
@@ -818,13 +845,23 @@ export class LoadBalancer<Task, Result> {
     this.#heartbeatTimer = undefined;
     if (this.#stopped || this.#workers.length === 0) return;
     const now = this.#now();
+    // first mark every worker that missed its heartbeats, then fail their tasks over, so no task
+    // moves to a worker that is about to be declared unreachable in the same tick
+    const missed: WorkerEntry[] = [];
     for (const worker of this.#workers) {
       if (worker.removed || !worker.monitored) continue;
       const last = worker.lastHeartbeatAt ?? worker.addedAt;
-      if (now - last >= this.#options.heartbeatTimeoutMs && worker.unreachable === undefined && !worker.draining) {
-        this.#markUnreachable(worker, 'heartbeat-timeout');
+      if (now - last >= this.#options.heartbeatTimeoutMs && !worker.draining) {
+        if (this.#flagUnreachable(worker, 'heartbeat-timeout')) missed.push(worker);
       }
     }
+    for (const worker of missed) {
+      this.#failOverAll(
+        worker,
+        new WorkerUnavailableError(`Worker \`${worker.id}\` became unreachable (heartbeat-timeout)`),
+      );
+    }
+    if (missed.length > 0 && this.#queue.live > 0) this.#pump();
     for (const worker of this.#workers) if (!worker.removed) this.#runHealthCheck(worker);
     this.#ensureHeartbeatTimer();
   }
@@ -931,6 +968,7 @@ export class LoadBalancer<Task, Result> {
    */
   stats(): LoadBalancerStats {
     return {
+      panic: this.#panicking(),
       queued: this.#queue.live,
       queuedByPriority: this.#queue.countsByPriority(),
       waitingRetry: this.#retryWaiting.size,

@@ -95,6 +95,12 @@ export interface LoadBalancerOptions<Task = unknown> {
   retry?: RetryOptions;
   /** Whether a task error (anything but the worker errors) is worth another attempt. @defaultValue `() => false` */
   retryOn?: (error: unknown, task: Task) => boolean;
+  /**
+   * Envoy's panic threshold, in percent: when fewer than this share of the workers (draining
+   * ones not counted) are healthy (`active` or `overloaded`), `unreachable` workers with free
+   * slots receive tasks too. `0` turns panic mode off. @defaultValue `0`
+   */
+  panicThreshold?: number;
   /** Most tasks waiting in the queue; more are rejected with {@link QueueFullError}. @defaultValue `Infinity` */
   maxQueueSize?: number;
   /** Priority aging, or `false`/absent for strict priority. @defaultValue `false` */
@@ -160,6 +166,7 @@ export interface ResolvedOptions<Task> {
   budget: Required<RetryBudgetOptions> | false;
   retryOn: (error: unknown, task: Task) => boolean;
   maxQueueSize: number;
+  panicThreshold: number;
   aging: Required<AgingOptions> | false;
   clock: Required<Clock>;
   random: () => number;
@@ -235,6 +242,10 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
       throw invalid('aging.maxBoost', 'a number from 0 and up (Infinity allowed)', a.maxBoost);
     }
   }
+  const panicThreshold = orDefault(options.panicThreshold, 0);
+  if (typeof panicThreshold !== 'number' || !(panicThreshold >= 0 && panicThreshold <= 100)) {
+    throw invalid('panicThreshold', 'a number from 0 to 100', panicThreshold);
+  }
   const maxQueueSize = orDefault(options.maxQueueSize, Number.POSITIVE_INFINITY);
   if (maxQueueSize !== Number.POSITIVE_INFINITY) expectInteger('maxQueueSize', maxQueueSize, 0);
   const clock = options.clock === undefined ? systemClock : expectObject('clock', options.clock);
@@ -273,6 +284,7 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
       orDefault(options.retryOn, () => false),
     ),
     maxQueueSize,
+    panicThreshold,
     aging,
     clock: resolvedClock,
     random: expectFunction('random', orDefault(options.random, Math.random)),

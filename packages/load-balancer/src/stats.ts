@@ -22,6 +22,8 @@ export interface Percentiles {
  * ```
  */
 export interface LoadBalancerStats {
+  /** Panic mode is on: too few healthy workers (see `panicThreshold`). */
+  readonly panic: boolean;
   /** Tasks waiting in the queue (not counting tasks waiting out a retry backoff). */
   readonly queued: number;
   /** Queued tasks per priority (`{ [priority]: count }`), only priorities that have some. */

@@ -36,6 +36,21 @@ export class WorkerPicker {
     return chosen;
   }
 
+  /** Panic mode: the least-loaded `unreachable` worker that has a free slot. */
+  pickUnreachable(workers: readonly WorkerEntry[]): WorkerEntry | undefined {
+    let best: WorkerEntry | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const worker of workers) {
+      if (worker.state !== 'unreachable' || worker.inFlight >= worker.capacity) continue;
+      const score = worker.inFlight / worker.capacity;
+      if (score < bestScore) {
+        best = worker;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
   #leastLoaded(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
     const n = workers.length;
     if (n === 0) return undefined;

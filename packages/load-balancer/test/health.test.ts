@@ -269,3 +269,40 @@ describe('outlier ejection', () => {
     expect(lb.workers()[0]).toMatchObject({ failures: 0, taskErrors: 5 });
   });
 });
+
+describe('panic threshold', () => {
+  async function scenario(panicThreshold: number) {
+    const clock = new ManualClock();
+    const lb = new LoadBalancer<number, unknown>({
+      clock,
+      heartbeatIntervalMs: 100,
+      heartbeatTimeoutMs: 300,
+      panicThreshold,
+    });
+    const workers = ['a', 'b', 'c', 'd'].map((id) => heldWorker<number>(id, 1));
+    for (const w of workers) lb.addWorker(w.spec);
+    for (const id of ['a', 'b', 'c']) lb.heartbeat(id);
+    const busy = track(lb.submit(0));
+    expect(workers.map((w) => w.calls.length)).toEqual([1, 0, 0, 0]); // a takes it
+    await clock.tick(300); // a, b, c miss their heartbeats; only d (never monitored) stays healthy
+    expect(lb.workers().map((w) => w.state)).toEqual(['unreachable', 'unreachable', 'unreachable', 'overloaded']);
+    const queued = [track(lb.submit(1)), track(lb.submit(2)), track(lb.submit(3))];
+    return { lb, workers, busy, queued };
+  }
+
+  it('below the threshold, unreachable workers with free slots take work (never beyond capacity)', async () => {
+    const { lb, workers } = await scenario(50);
+    expect(lb.stats().panic).toBe(true);
+    // task 0 failed over from a to d; a still holds its abandoned attempt, so it has no free slot
+    expect(workers.map((w) => w.inFlight)).toEqual([1, 1, 1, 1]);
+    expect(workers.map((w) => w.calls)).toEqual([[0], [1], [2], [0]]);
+    expect(lb.stats().queued).toBe(1);
+  });
+
+  it('off by default: unreachable workers get nothing', async () => {
+    const { lb, workers } = await scenario(0);
+    expect(lb.stats().panic).toBe(false);
+    expect(workers.map((w) => w.calls)).toEqual([[0], [], [], [0]]);
+    expect(lb.stats().queued).toBe(3);
+  });
+});

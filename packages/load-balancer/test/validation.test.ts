@@ -48,6 +48,7 @@ describe('bad input is rejected with typed errors naming the input', () => {
       ],
       [{ maxQueueSize: -1 }, 'Expected `maxQueueSize` to be an integer from 0 and up, got `-1` (number)'],
       [{ aging: { intervalMs: 0 } }, 'Expected `aging.intervalMs` to be a finite number above 0, got `0` (number)'],
+      [{ panicThreshold: 101 }, 'Expected `panicThreshold` to be a number from 0 to 100, got `101` (number)'],
       [{ retryOn: 'yes' }, 'Expected `retryOn` to be a function, got `"yes"` (string)'],
       [{ clock: {} }, 'Expected `clock.now` to be a function, got `undefined` (undefined)'],
     ];
