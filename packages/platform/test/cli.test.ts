@@ -190,8 +190,10 @@ describe.concurrent('x ticketing simulate', () => {
   it('prints the report of a small sale', async () => {
     const run = await runX(['ticketing', 'simulate', '--capacity', '50', '--buyers', '500', '--seed', '7']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('500 buyers for 50 tickets');
-    expect(run.stdout).toContain('sold');
+    expect(run.stdout).toContain('flash sale: 500 buyers, 50 tickets, seed 7');
+    expect(run.stdout).toMatch(/^ {2}oversold 0;/m);
+    expect(run.stdout).toMatch(/^invariants: .* 0 violations$/m);
+    expect(run.stdout).toMatch(/^ {2}ok {3}capacity/m);
   });
 
   it('--json prints a report with no oversell, the same for the same seed', async () => {

@@ -1,8 +1,7 @@
-import { simulateFlashSale } from '@x/ticketing';
+import { formatFlashSaleReport, simulateFlashSale } from '@x/ticketing';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { integerOption, numberOption } from '../option-parsers.js';
-import { renderReport } from '../report-table.js';
 
 /** A simulated sale broke an invariant of @x/ticketing: the command fails (exit code 1). */
 export class SimulationInvariantError extends Error {
@@ -47,27 +46,10 @@ export function registerTicketingCommand(program: Command, context: CliContext):
       );
       if (options.json) {
         context.out(JSON.stringify(report));
-        if (broken) throw failure;
-        return;
+      } else {
+        // The library's own rendering: the figures, then every invariant check after settling.
+        for (const line of formatFlashSaleReport(report).split('\n')) context.out(line);
       }
-      const { bold, green, red } = context.colors;
-      context.out(
-        bold(
-          `Flash sale: ${options.buyers.toLocaleString('en-US')} buyers for ${options.capacity.toLocaleString('en-US')} tickets (seed ${options.seed})`,
-        ),
-      );
-      const { invariants, ...figures } = report;
-      for (const line of renderReport(figures)) context.out(line);
-      context.out();
-      context.out(bold('Invariant checks (after everything settled)'));
-      for (const item of invariants.final.checks) {
-        context.out(`  ${item.ok ? green('✓') : red('✗')} ${item.name}: ${item.detail}`);
-      }
-      context.out(
-        `  continuous checks during the sale: ${invariants.continuousChecks.toLocaleString('en-US')} capacity checks, ` +
-          `${invariants.fullChecks.toLocaleString('en-US')} full checks, ${invariants.violations.length} violations`,
-      );
-      for (const violation of invariants.violations.slice(0, 10)) context.out(red(`  violation: ${violation}`));
       if (broken) throw failure;
     });
 }
