@@ -88,33 +88,13 @@ export class LcaIndex<Id> {
     // Field END holds size - 1 in the first pass, the next free position in the second, and the
     // end of the node's range once all its children are placed.
     const count = topo === undefined ? slots : topo.length;
-    for (let k = table.sized ? 0 : count - 1; k > 0; k--) {
-      const v = topo === undefined ? k : (topo[k] as number);
-      const p = (info[INFO_FIELDS * v] as number) - PARENT_BIAS;
-      if (p < 0) continue;
-      const at = INFO_FIELDS * p + END;
-      info[at] = (info[at] as number) + (info[INFO_FIELDS * v + END] as number) + 1;
-    }
+    if (!table.sized) addSubtreeSizes(info, topo, count);
     const cells = new Int32Array(RMQ_FIELDS * n);
     const preOf = new Int32Array(slots);
     preOf[root] = 1;
     cells[0] = -1; // the root's payload: no parent (never an answer: ranges start after it)
     info[INFO_FIELDS * root + END] = 1;
-    for (let k = 1; k < count; k++) {
-      const v = topo === undefined ? k : (topo[k] as number);
-      const p = (info[INFO_FIELDS * v] as number) - PARENT_BIAS;
-      if (p < 0) continue;
-      const cellP = INFO_FIELDS * p;
-      const cellV = INFO_FIELDS * v;
-      const at = info[cellP + END] as number;
-      const depth = (info[cellP + DEPTH] as number) + 1;
-      info[cellP + END] = at + (info[cellV + END] as number) + 1;
-      info[cellV + END] = at + 1;
-      info[cellV + DEPTH] = depth;
-      preOf[v] = at + 1;
-      cells[RMQ_FIELDS * at] = p;
-      cells[RMQ_FIELDS * at + RMQ_VALUE] = depth;
-    }
+    placeAll(info, preOf, cells, topo, count);
     this.#info = info;
     this.#preOf = preOf;
     this.#size = n;
@@ -402,6 +382,65 @@ export class LcaIndex<Id> {
   #slotId(slot: number): Id {
     return this.#ids === undefined ? (slot as Id) : (this.#ids[slot] as Id);
   }
+}
+
+// The build loops live in plain functions of typed arrays and numbers, not in the constructor: run
+// once per build, a constructor's optimized code is thrown away whenever a GC drops what it was
+// specialized on (its instance map, weak constants), and each build then ran its loops mostly
+// unoptimized until on-stack replacement caught up.
+
+/**
+ * First pass: adds each node's subtree size into field END of its parent, children first (so
+ * field END of a node ends up holding its subtree size minus one). `topo` and `count` as in
+ * {@link placeAll}.
+ */
+function addSubtreeSizes(info: Int32Array, topo: Int32Array | undefined, count: number): void {
+  for (let k = count - 1; k > 0; k--) {
+    const v = topo === undefined ? k : (topo[k] as number);
+    const p = (info[INFO_FIELDS * v] as number) - PARENT_BIAS;
+    if (p < 0) continue;
+    const at = INFO_FIELDS * p + END;
+    info[at] = (info[at] as number) + (info[INFO_FIELDS * v + END] as number) + 1;
+  }
+}
+
+/**
+ * Second pass: {@link place}s every slot but the first of the parents-first order (`topo`, or
+ * ascending slots `0 … count - 1` when it is `undefined`), whose first slot, the root, is placed.
+ */
+function placeAll(
+  info: Int32Array,
+  preOf: Int32Array,
+  cells: Int32Array,
+  topo: Int32Array | undefined,
+  count: number,
+): void {
+  // two loops rather than one asking `topo === undefined` for every node
+  if (topo === undefined) {
+    for (let v = 1; v < count; v++) place(info, preOf, cells, v);
+  } else {
+    for (let k = 1; k < count; k++) place(info, preOf, cells, topo[k] as number);
+  }
+}
+
+/**
+ * Gives slot `v` (not the root; its parent already placed) the next free preorder position in its
+ * parent's range, its depth, and its RMQ cell (payload: the parent; value: the depth). A no-op for
+ * a slot that is not a node.
+ */
+function place(info: Int32Array, preOf: Int32Array, cells: Int32Array, v: number): void {
+  const cellV = INFO_FIELDS * v;
+  const p = (info[cellV] as number) - PARENT_BIAS;
+  if (p < 0) return;
+  const cellP = INFO_FIELDS * p;
+  const at = info[cellP + END] as number;
+  const depth = (info[cellP + DEPTH] as number) + 1;
+  info[cellP + END] = at + (info[cellV + END] as number) + 1;
+  info[cellV + END] = at + 1;
+  info[cellV + DEPTH] = depth;
+  preOf[v] = at + 1;
+  cells[RMQ_FIELDS * at] = p;
+  cells[RMQ_FIELDS * at + RMQ_VALUE] = depth;
 }
 
 /**

@@ -258,6 +258,8 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
   let info: Int32Array = new Int32Array(INFO_FIELDS * length);
   let slots = length;
   let edges = 0;
+  // child entries past the input's end: every other entry gives a parent to one of its nodes
+  let beyond = 0;
   // stays true while every child id exceeds its parent's: then ascending ids are parents-first
   let ascending = true;
   // Walked from the last entry down: while ids ascend, every child's subtree is complete when its
@@ -276,9 +278,12 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
       if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
         throw new InvalidArgumentError(`children[${i}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
       }
-      if (c >= slots) {
-        if (INFO_FIELDS * c >= info.length) info = growInt32(info, INFO_FIELDS * (c + 1));
-        slots = c + 1;
+      if (c >= length) {
+        beyond++;
+        if (c >= slots) {
+          if (INFO_FIELDS * c >= info.length) info = growInt32(info, INFO_FIELDS * (c + 1));
+          slots = c + 1;
+        }
       }
       const cell = INFO_FIELDS * c;
       const seen = info[cell] as number;
@@ -294,13 +299,20 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
     info[INFO_FIELDS * i + 1] = below;
     edges += count;
   }
+  const nodes = edges + 1;
+  // No child was listed twice (that throws above), so exactly `length - (edges - beyond)` entries
+  // have no parent. Ascending ids: entry 0 is nobody's child, so when that count is 1 it is the
+  // root, and parents strictly decrease going up, so every node reaches it (no cycle): no scan.
+  if (ascending && length - (edges - beyond) === 1) {
+    info[0] = IS_ROOT;
+    return { info, slots, root: 0, nodes, topo: undefined, sized: true, ids: undefined, slotOf: undefined };
+  }
   const roots: number[] = [];
   for (let i = 0; i < length; i++) if (info[INFO_FIELDS * i] === NOT_A_NODE) roots.push(i);
   if (roots.length === 0) throw cycleFrom(infoParent(info), slots, 0, denseId);
   if (roots.length > 1) throw new MultipleRootsError(roots);
   const root = roots[0] as number;
   info[INFO_FIELDS * root] = IS_ROOT;
-  const nodes = edges + 1;
   // ascending: parents strictly decrease going up, so every node reaches the root, no cycle
   if (ascending) return { info, slots, root, nodes, topo: undefined, sized: true, ids: undefined, slotOf: undefined };
   for (let s = 0; s < slots; s++) info[INFO_FIELDS * s + 1] = 0; // the sizes read on the way are void

@@ -46,57 +46,8 @@ export class RangeMinimum {
     const blocks = (n + LOW) >>> BLOCK_BITS;
     const levels = blocks > 0 ? 32 - Math.clz32(blocks) : 0;
     const table = new Int32Array(2 * levels * blocks);
-    const values = new Int32Array(BLOCK); // the current block's values, for the stack compares
-    for (let b = 0; b < blocks; b++) {
-      const start = b << BLOCK_BITS;
-      const stop = Math.min(n, start + BLOCK);
-      let stack = 0;
-      let minValue = 0;
-      let minPayload = 0;
-      for (let i = start, j = 0; i < stop; i++, j++) {
-        const cell = RMQ_FIELDS * i;
-        const value = cells[cell + RMQ_VALUE] as number;
-        values[j] = value;
-        while (stack !== 0) {
-          const top = 31 - Math.clz32(stack);
-          if ((values[top] as number) < value) break;
-          stack ^= 1 << top;
-        }
-        stack |= 1 << j;
-        cells[cell + MASK] = stack;
-        if (j === 0 || value < minValue) {
-          minValue = value;
-          minPayload = cells[cell + PAYLOAD] as number;
-        }
-        cells[cell + PREFIX_VALUE] = minValue;
-        cells[cell + PREFIX_PAYLOAD] = minPayload;
-      }
-      table[2 * b] = minValue;
-      table[2 * b + 1] = minPayload;
-      for (let i = stop - 1, j = stop - 1 - start; i >= start; i--, j--) {
-        const cell = RMQ_FIELDS * i;
-        const value = values[j] as number;
-        if (i === stop - 1 || value < minValue) {
-          minValue = value;
-          minPayload = cells[cell + PAYLOAD] as number;
-        }
-        cells[cell + SUFFIX_VALUE] = minValue;
-        cells[cell + SUFFIX_PAYLOAD] = minPayload;
-      }
-    }
-    for (let k = 1; k < levels; k++) {
-      const row = 2 * k * blocks;
-      const previous = row - 2 * blocks;
-      const half = 2 << (k - 1);
-      const last = blocks - (1 << k);
-      for (let b = 0; b <= last; b++) {
-        const left = previous + 2 * b;
-        const right = left + half;
-        const from = (table[right] as number) < (table[left] as number) ? right : left;
-        table[row + 2 * b] = table[from] as number;
-        table[row + 2 * b + 1] = table[from + 1] as number;
-      }
-    }
+    fillBlocks(cells, n, table, blocks);
+    fillSparseTable(table, blocks, levels);
     this.#table = table;
     this.#blocks = blocks;
   }
@@ -132,5 +83,72 @@ export class RangeMinimum {
       if ((table[b] as number) < bestValue) best = table[b + 1] as number;
     }
     return best;
+  }
+}
+
+// The build loops live in plain functions of typed arrays and numbers, not in the constructor: run
+// once per build, a constructor's optimized code is thrown away whenever a GC drops what it was
+// specialized on (its instance map, weak constants), and each build then ran its loops mostly
+// unoptimized until on-stack replacement caught up (measured: about 2.5× slower on 10^6 positions).
+
+/**
+ * Per block: the in-block masks, prefix and suffix minima of every position (from its value in
+ * field `RMQ_VALUE`), and the block's minimum into level 0 of `table`.
+ */
+function fillBlocks(cells: Int32Array, n: number, table: Int32Array, blocks: number): void {
+  const values = new Int32Array(BLOCK); // the current block's values, for the stack compares
+  for (let b = 0; b < blocks; b++) {
+    const start = b << BLOCK_BITS;
+    const stop = Math.min(n, start + BLOCK);
+    let stack = 0;
+    let minValue = 0;
+    let minPayload = 0;
+    for (let i = start, j = 0; i < stop; i++, j++) {
+      const cell = RMQ_FIELDS * i;
+      const value = cells[cell + RMQ_VALUE] as number;
+      values[j] = value;
+      while (stack !== 0) {
+        const top = 31 - Math.clz32(stack);
+        if ((values[top] as number) < value) break;
+        stack ^= 1 << top;
+      }
+      stack |= 1 << j;
+      cells[cell + MASK] = stack;
+      if (j === 0 || value < minValue) {
+        minValue = value;
+        minPayload = cells[cell + PAYLOAD] as number;
+      }
+      cells[cell + PREFIX_VALUE] = minValue;
+      cells[cell + PREFIX_PAYLOAD] = minPayload;
+    }
+    table[2 * b] = minValue;
+    table[2 * b + 1] = minPayload;
+    for (let i = stop - 1, j = stop - 1 - start; i >= start; i--, j--) {
+      const cell = RMQ_FIELDS * i;
+      const value = values[j] as number;
+      if (i === stop - 1 || value < minValue) {
+        minValue = value;
+        minPayload = cells[cell + PAYLOAD] as number;
+      }
+      cells[cell + SUFFIX_VALUE] = minValue;
+      cells[cell + SUFFIX_PAYLOAD] = minPayload;
+    }
+  }
+}
+
+/** Levels 1 and up of the sparse table over block minima (level 0 filled by {@link fillBlocks}). */
+function fillSparseTable(table: Int32Array, blocks: number, levels: number): void {
+  for (let k = 1; k < levels; k++) {
+    const row = 2 * k * blocks;
+    const previous = row - 2 * blocks;
+    const half = 2 << (k - 1);
+    const last = blocks - (1 << k);
+    for (let b = 0; b <= last; b++) {
+      const left = previous + 2 * b;
+      const right = left + half;
+      const from = (table[right] as number) < (table[left] as number) ? right : left;
+      table[row + 2 * b] = table[from] as number;
+      table[row + 2 * b + 1] = table[from + 1] as number;
+    }
   }
 }
