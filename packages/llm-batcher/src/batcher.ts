@@ -27,7 +27,7 @@ import {
   type TaskResult,
 } from './job.js';
 import { JobRunner, type RunnerContext } from './job-runner.js';
-import type { JobStore } from './job-store.js';
+import { type JobStore, visibleCounts } from './job-store.js';
 import type { LlmClient } from './llm-client.js';
 import { memoryJobStore } from './memory-job-store.js';
 import { RateGate } from './rate-limiter.js';
@@ -499,12 +499,7 @@ class BatcherImpl implements Batcher {
     const remaining = counts.pending + counts.leased;
     return {
       ...record,
-      succeeded: counts.succeeded,
-      failed: counts.failed,
-      cancelled: counts.cancelled,
-      pending: counts.pending,
-      inFlight: counts.leased,
-      attempts: counts.attempts,
+      ...visibleCounts(counts),
       throughputPerSec: runner ? runner.throughputPerSec : null,
       etaMs: FINAL_JOB_STATES.includes(record.state) ? 0 : runner ? runner.etaMs(remaining) : null,
     };

@@ -9,7 +9,7 @@ import {
   type TaskAttemptError,
   type TaskErrorCode,
 } from './job.js';
-import type { ItemCounts, ItemSettlement, JobItemRecord, JobStore } from './job-store.js';
+import { type ItemCounts, type ItemSettlement, type JobItemRecord, type JobStore, visibleCounts } from './job-store.js';
 import type { LlmClient } from './llm-client.js';
 import {
   classifyLlmError,
@@ -339,12 +339,7 @@ export class JobRunner {
         jobId: this.jobId,
         state: this.#state,
         total: this.#total,
-        succeeded: counts.succeeded,
-        failed: counts.failed,
-        cancelled: counts.cancelled,
-        pending: counts.pending,
-        inFlight: counts.leased,
-        attempts: counts.attempts,
+        ...visibleCounts(counts),
         requests: this.#requests,
         throughputPerSec: this.#meter.perSecond,
         etaMs: this.#meter.etaMs(remaining),

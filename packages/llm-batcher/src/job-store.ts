@@ -115,6 +115,18 @@ export interface ItemCounts {
   attempts: number;
 }
 
+/** The task counts callers see (in `JobInfo` and `JobProgress`), from a store's item counts. */
+export function visibleCounts(counts: ItemCounts) {
+  return {
+    succeeded: counts.succeeded,
+    failed: counts.failed,
+    cancelled: counts.cancelled,
+    pending: counts.pending,
+    inFlight: counts.leased,
+    attempts: counts.attempts,
+  };
+}
+
 /**
  * Options of `JobStore.listItems`.
  *

@@ -547,21 +547,17 @@ export class LoadBalancer<Task, Result> {
       state.attempts--; // a push-back is not an attempt
     } else {
       state.avoid = attempt.workerId;
-      if (state.attempts >= state.maxAttempts) {
+      const exhausted =
+        state.attempts >= state.maxAttempts
+          ? 'max-attempts'
+          : budgeted && !this.#budgetAllows(state)
+            ? 'budget'
+            : undefined;
+      if (exhausted !== undefined) {
         this.#reject(
           state,
           attempt[RESOLVE],
-          new RetriesExhaustedError(state.attempts, 'max-attempts', error),
-          state.priority,
-          state.attempts,
-        );
-        return;
-      }
-      if (budgeted && !this.#budgetAllows(state)) {
-        this.#reject(
-          state,
-          attempt[RESOLVE],
-          new RetriesExhaustedError(state.attempts, 'budget', error),
+          new RetriesExhaustedError(state.attempts, exhausted, error),
           state.priority,
           state.attempts,
         );
