@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
-import { createBatcher, httpLlmClient, memoryJobStore, memoryTaskSource } from '../src/index.js';
+import { createBatcher, httpLlmClient, type LlmClient, memoryJobStore, memoryTaskSource } from '../src/index.js';
 
 interface Figures {
   name: string;
@@ -38,58 +38,35 @@ function makeTasks(n: number) {
   return Array.from({ length: n }, (_, i) => ({ id: `task-${i}`, payload: { n: i, prompt: `Summarise item ${i}` } }));
 }
 
-async function runBatcher(url: string, n: number, concurrency: number): Promise<Figures> {
-  const tasks = makeTasks(n);
-  const batcher = createBatcher({
-    source: memoryTaskSource(tasks),
-    store: memoryJobStore(),
-    client: httpLlmClient({ url }),
-    concurrency,
-  });
-  const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
+/** Wall time and CPU per task of `work`, which completes `n` tasks and says how many succeeded. */
+async function measure(name: string, n: number, work: () => Promise<number>): Promise<Figures> {
   globalThis.gc?.();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const report = await batcher.runJob(job.id);
+  const succeeded = await work();
   const makespanMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  return {
-    name: '@x/llm-batcher',
-    makespanMs,
-    cpuUsPerTask: (used.user + used.system) / n,
-    succeeded: report.succeeded,
-  };
+  return { name, makespanMs, cpuUsPerTask: (used.user + used.system) / n, succeeded };
 }
 
-/** The same job with an in-process client that answers after `latencyMs`: the batcher's own CPU, without HTTP. */
-async function runInProcess(n: number, concurrency: number, latencyMs: number): Promise<Figures> {
+/** A job of `n` tasks through the batcher with `client`, on the in-memory store. */
+async function runBatcher(name: string, client: LlmClient, n: number, concurrency: number): Promise<Figures> {
   const tasks = makeTasks(n);
-  const batcher = createBatcher({
-    source: memoryTaskSource(tasks),
-    store: memoryJobStore(),
-    concurrency,
-    client: {
-      complete: (batch) =>
-        new Promise((resolve) =>
-          setTimeout(
-            () => resolve({ results: batch.map((task) => ({ id: task.id, output: { echo: task.payload } })) }),
-            latencyMs,
-          ),
-        ),
-    },
-  });
+  const batcher = createBatcher({ source: memoryTaskSource(tasks), store: memoryJobStore(), client, concurrency });
   const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
-  globalThis.gc?.();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const report = await batcher.runJob(job.id);
-  const makespanMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
+  return measure(name, n, async () => (await batcher.runJob(job.id)).succeeded);
+}
+
+/** An in-process client that answers after `latencyMs`: the batcher's own CPU, without HTTP. */
+function inProcessClient(latencyMs: number): LlmClient {
   return {
-    name: '@x/llm-batcher, in-process client (no HTTP)',
-    makespanMs,
-    cpuUsPerTask: (used.user + used.system) / n,
-    succeeded: report.succeeded,
+    complete: (batch) =>
+      new Promise((resolve) =>
+        setTimeout(
+          () => resolve({ results: batch.map((task) => ({ id: task.id, output: { echo: task.payload } })) }),
+          latencyMs,
+        ),
+      ),
   };
 }
 
@@ -98,30 +75,22 @@ async function runNaive(url: string, n: number, concurrency: number): Promise<Fi
   const limit = pLimit(concurrency);
   const batches: (typeof tasks)[] = [];
   for (let i = 0; i < tasks.length; i += 10) batches.push(tasks.slice(i, i + 10));
-  globalThis.gc?.();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const outputs = await Promise.all(
-    batches.map((batch) =>
-      limit(async () => {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ tasks: batch }),
-        });
-        const body = (await response.json()) as { results: Array<{ id: string; output?: unknown }> };
-        return body.results.filter((r) => r.output !== undefined).length;
-      }),
-    ),
-  );
-  const makespanMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return {
-    name: 'naive p-limit loop (no retries, no store)',
-    makespanMs,
-    cpuUsPerTask: (used.user + used.system) / n,
-    succeeded: outputs.reduce((a, b) => a + b, 0),
-  };
+  return measure('naive p-limit loop (no retries, no store)', n, async () => {
+    const outputs = await Promise.all(
+      batches.map((batch) =>
+        limit(async () => {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ tasks: batch }),
+          });
+          const body = (await response.json()) as { results: Array<{ id: string; output?: unknown }> };
+          return body.results.filter((r) => r.output !== undefined).length;
+        }),
+      ),
+    );
+    return outputs.reduce((a, b) => a + b, 0);
+  });
 }
 
 export async function main({ quick }: { quick: boolean }): Promise<void> {
@@ -132,16 +101,16 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
   const { url, child } = await startServerProcess(latencyMs);
   try {
     // warm-up: JIT, sockets
-    await runBatcher(url, 320, concurrency);
+    await runBatcher('warm-up', httpLlmClient({ url }), 320, concurrency);
     await runNaive(url, 320, concurrency);
-    await runInProcess(320, concurrency, latencyMs);
+    await runBatcher('warm-up', inProcessClient(latencyMs), 320, concurrency);
     const ideal = Math.ceil(n / (concurrency * 10)) * latencyMs;
     const best = new Map<string, Figures>();
     for (let round = 0; round < rounds; round++) {
       for (const figures of [
-        await runBatcher(url, n, concurrency),
+        await runBatcher('@x/llm-batcher', httpLlmClient({ url }), n, concurrency),
         await runNaive(url, n, concurrency),
-        await runInProcess(n, concurrency, latencyMs),
+        await runBatcher('@x/llm-batcher, in-process client (no HTTP)', inProcessClient(latencyMs), n, concurrency),
       ]) {
         const previous = best.get(figures.name);
         if (!previous || figures.makespanMs < previous.makespanMs) best.set(figures.name, figures);
