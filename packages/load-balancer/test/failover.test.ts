@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LoadBalancer,
-  type LoadBalancerOptions,
-  ManualClock,
   RetriesExhaustedError,
   ShutdownError,
   TaskAbortedError,
   TaskTimeoutError,
   WorkerUnavailableError,
 } from '../src/index.js';
-import { flush, heldWorker, track } from './fixtures.js';
+import { flush, heldWorker, manualBalancer, track } from './fixtures.js';
 
-function setup(options: LoadBalancerOptions<number> = {}) {
-  const clock = new ManualClock();
-  const lb = new LoadBalancer<number, unknown>({
-    clock,
-    heartbeatIntervalMs: 1000,
-    heartbeatTimeoutMs: 3000,
-    ...options,
-  });
-  return { clock, lb };
-}
+const setup = manualBalancer;
 
 describe('failover', () => {
   it('WorkerUnavailableError fails the task over to another worker; counted as a worker error', async () => {

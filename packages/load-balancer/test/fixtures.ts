@@ -1,4 +1,10 @@
-import type { ExecuteContext, WorkerSpec } from '../src/index.js';
+import {
+  type ExecuteContext,
+  LoadBalancer,
+  type LoadBalancerOptions,
+  ManualClock,
+  type WorkerSpec,
+} from '../src/index.js';
 
 /** A task handed to a controllable worker: the test settles it by hand. */
 export interface Held<T> {
@@ -81,4 +87,16 @@ export function track<T>(promise: Promise<T>) {
     },
   );
   return outcome;
+}
+
+/** A balancer on a manual clock, heartbeats every 1 s and a 3 s heartbeat timeout unless `options` says otherwise. */
+export function manualBalancer(options: LoadBalancerOptions<number> = {}) {
+  const clock = new ManualClock();
+  const lb = new LoadBalancer<number, unknown>({
+    clock,
+    heartbeatIntervalMs: 1000,
+    heartbeatTimeoutMs: 3000,
+    ...options,
+  });
+  return { clock, lb };
 }

@@ -7,16 +7,10 @@ import {
   type WorkerStateEvent,
   WorkerUnavailableError,
 } from '../src/index.js';
-import { flush, heldWorker, track } from './fixtures.js';
+import { flush, heldWorker, manualBalancer, track } from './fixtures.js';
 
 function setup(options: LoadBalancerOptions<number> = {}) {
-  const clock = new ManualClock();
-  const lb = new LoadBalancer<number, unknown>({
-    clock,
-    heartbeatIntervalMs: 1000,
-    heartbeatTimeoutMs: 3000,
-    ...options,
-  });
+  const { clock, lb } = manualBalancer(options);
   const transitions: string[] = [];
   const events: WorkerStateEvent[] = [];
   lb.on('worker-state', (event) => {
