@@ -1,19 +1,37 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
 import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
 import { LevelAncestors } from './level-ancestors.js';
-import { INFO_FIELDS as LAYOUT_INFO_FIELDS, PARENT_BIAS as LAYOUT_PARENT_BIAS, readTree } from './parent-table.js';
-import { RMQ_FIELDS as LAYOUT_RMQ_FIELDS, RMQ_VALUE as LAYOUT_RMQ_VALUE, RangeMinimum } from './range-minimum.js';
+import {
+  INFO_FIELDS as LAYOUT_INFO_FIELDS,
+  NOT_A_NODE as LAYOUT_NOT_A_NODE,
+  PARENT_BIAS as LAYOUT_PARENT_BIAS,
+  readTree,
+} from './parent-table.js';
+import {
+  RMQ_FIELDS as LAYOUT_RMQ_FIELDS,
+  RMQ_PAYLOAD as LAYOUT_RMQ_PAYLOAD,
+  RMQ_VALUE as LAYOUT_RMQ_VALUE,
+  RangeMinimum,
+  rangeMinimumCells,
+} from './range-minimum.js';
 
 // Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
 // format (an imported binding can compile to a property read on every use).
 const INFO_FIELDS = LAYOUT_INFO_FIELDS;
 const PARENT_BIAS = LAYOUT_PARENT_BIAS;
+const NOT_A_NODE = LAYOUT_NOT_A_NODE;
 const RMQ_FIELDS = LAYOUT_RMQ_FIELDS;
 const RMQ_VALUE = LAYOUT_RMQ_VALUE;
+const RMQ_PAYLOAD = LAYOUT_RMQ_PAYLOAD;
 
-/** Fields of a slot's cell in `#info` after field 0 (the parent, see {@link INFO_FIELDS}). */
+/**
+ * Fields of a slot's cell in `#info`. While building, field 0 holds the parent (see
+ * {@link INFO_FIELDS}) until the slot is placed, which replaces it with the slot's preorder
+ * position + 1 (`NOT_A_NODE`, 0, still means "not a node"); the parent is then kept in the range
+ * minimum's cell at that position.
+ */
+const PRE = 0;
 const END = 1;
-const DEPTH = 2;
 
 /**
  * A tree preprocessed for O(1) lowest-common-ancestor queries. Build it once in O(n) (one pass over
@@ -21,8 +39,8 @@ const DEPTH = 2;
  *
  * Internally nodes are numbered in depth-first preorder. For `u ≠ v` with `u` first in preorder,
  * the LCA is the parent of the shallowest node in the preorder range `(u, v]`; that range-minimum
- * query is answered in O(1) by blocks of 32 (bit masks, prefix and suffix minima) and a sparse table over
- * block minima. About 44 bytes per node for dense input.
+ * query is answered in O(1) by blocks of 32 (bit masks) and a sparse table over block minima.
+ * About 28 bytes per node for dense input.
  *
  * Every query validates its nodes and throws {@link NodeNotFoundError} for one that is not in the
  * tree. A node counts as its own ancestor (and descendant), as usual for LCA.
@@ -45,15 +63,15 @@ const DEPTH = 2;
  */
 export class LcaIndex<Id> {
   /**
-   * Per slot, `INFO_FIELDS` int32: [parent slot + `PARENT_BIAS` (0: not a node), end of its
-   * preorder range (position + subtree size), depth].
+   * Per slot, `INFO_FIELDS` int32: [preorder position + 1 (0: not a node), end of its preorder
+   * range (position + subtree size)].
    */
   readonly #info: Int32Array;
   /**
-   * Slot → preorder position + 1, 0 for slots that are not nodes: a compact array of its own, as
-   * every query starts with lookups here (validation and position in one read).
+   * Per preorder position, `RMQ_FIELDS` int32 of the range minimum: [depth, parent slot, mask],
+   * then its sparse table. A node's depth and parent are read here, at its position.
    */
-  readonly #preOf: Int32Array;
+  readonly #cells: Int32Array;
   readonly #size: number;
   readonly #slots: number;
   readonly #rootSlot: number;
@@ -89,14 +107,14 @@ export class LcaIndex<Id> {
     // end of the node's range once all its children are placed.
     const count = topo === undefined ? slots : topo.length;
     if (!table.sized) addSubtreeSizes(info, topo, count);
-    const cells = new Int32Array(RMQ_FIELDS * n);
-    const preOf = new Int32Array(slots);
-    preOf[root] = 1;
-    cells[0] = -1; // the root's payload: no parent (never an answer: ranges start after it)
+    const cells = rangeMinimumCells(n);
+    // the root: position 0, depth 0, no parent (never an answer: ranges start after it)
+    cells[RMQ_PAYLOAD] = -1;
+    info[INFO_FIELDS * root + PRE] = 1;
     info[INFO_FIELDS * root + END] = 1;
-    placeAll(info, preOf, cells, topo, count);
+    placeAll(info, cells, topo, count);
     this.#info = info;
-    this.#preOf = preOf;
+    this.#cells = cells;
     this.#size = n;
     this.#slots = slots;
     this.#rootSlot = root;
@@ -184,7 +202,7 @@ export class LcaIndex<Id> {
     let lastPre = 0;
     for (const node of nodes) {
       const slot = this.#slot(node, 'nodes');
-      const pre = (this.#preOf[slot] as number) - 1;
+      const pre = this.#pre(slot);
       if (first < 0 || pre < firstPre) {
         first = slot;
         firstPre = pre;
@@ -232,7 +250,7 @@ export class LcaIndex<Id> {
    * ```
    */
   depth(node: Id): number {
-    return this.#info[INFO_FIELDS * this.#slot(node, 'node') + DEPTH] as number;
+    return this.#depthOf(this.#slot(node, 'node'));
   }
 
   /**
@@ -246,7 +264,7 @@ export class LcaIndex<Id> {
    * ```
    */
   parent(node: Id): Id | undefined {
-    const slot = (this.#info[INFO_FIELDS * this.#slot(node, 'node')] as number) - PARENT_BIAS;
+    const slot = this.#parentOf(this.#slot(node, 'node'));
     return slot < 0 ? undefined : this.#slotId(slot);
   }
 
@@ -262,9 +280,11 @@ export class LcaIndex<Id> {
    * ```
    */
   isAncestor(ancestor: Id, node: Id): boolean {
-    const slot = this.#slot(ancestor, 'ancestor');
-    const p = (this.#preOf[this.#slot(node, 'node')] as number) - 1;
-    return (this.#preOf[slot] as number) - 1 <= p && p < (this.#info[INFO_FIELDS * slot + END] as number);
+    const cell = INFO_FIELDS * this.#slot(ancestor, 'ancestor');
+    const info = this.#info;
+    const p = info[INFO_FIELDS * this.#slot(node, 'node') + PRE] as number;
+    // both positions + 1, the end too: `ancestor`'s range is [start, end)
+    return (info[cell + PRE] as number) <= p && p <= (info[cell + END] as number);
   }
 
   /**
@@ -279,9 +299,7 @@ export class LcaIndex<Id> {
   distance(a: Id, b: Id): number {
     const sa = this.#slot(a, 'a');
     const sb = this.#slot(b, 'b');
-    const info = this.#info;
-    const depthOf = (slot: number) => info[INFO_FIELDS * slot + DEPTH] as number;
-    return depthOf(sa) + depthOf(sb) - 2 * depthOf(this.#lcaSlot(sa, sb));
+    return this.#depthOf(sa) + this.#depthOf(sb) - 2 * this.#depthOf(this.#lcaSlot(sa, sb));
   }
 
   /**
@@ -297,13 +315,12 @@ export class LcaIndex<Id> {
   path(a: Id, b: Id): Id[] {
     const sa = this.#slot(a, 'a');
     const sb = this.#slot(b, 'b');
-    const info = this.#info;
     const meet = this.#lcaSlot(sa, sb);
     const path: Id[] = [];
-    for (let s = sa; s !== meet; s = (info[INFO_FIELDS * s] as number) - PARENT_BIAS) path.push(this.#slotId(s));
+    for (let s = sa; s !== meet; s = this.#parentOf(s)) path.push(this.#slotId(s));
     path.push(this.#slotId(meet));
     const start = path.length;
-    for (let s = sb; s !== meet; s = (info[INFO_FIELDS * s] as number) - PARENT_BIAS) path.push(this.#slotId(s));
+    for (let s = sb; s !== meet; s = this.#parentOf(s)) path.push(this.#slotId(s));
     // the second half was collected from b upward; put it in order
     for (let i = start, j = path.length - 1; i < j; i++, j--) {
       const swap = path[i] as Id;
@@ -329,21 +346,22 @@ export class LcaIndex<Id> {
     if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) {
       throw new InvalidArgumentError('k', 'an integer from 0 and up', k);
     }
-    const info = this.#info;
-    const cell = INFO_FIELDS * slot;
-    const target = (info[cell + DEPTH] as number) - k;
+    const p = this.#pre(slot);
+    const target = (this.#cells[RMQ_FIELDS * p + RMQ_VALUE] as number) - k;
     if (target < 0) return undefined;
     if (k === 0) return node;
-    if (k === 1) return this.#slotId((info[cell] as number) - PARENT_BIAS);
-    const p = (this.#preOf[slot] as number) - 1;
+    if (k === 1) return this.#slotId(this.#cells[RMQ_FIELDS * p + RMQ_PAYLOAD] as number);
     if (this.#levels === undefined || this.#order === undefined) {
-      const order = new Int32Array(this.size);
+      const n = this.size;
+      const info = this.#info;
+      const order = new Int32Array(n);
       for (let s = 0; s < this.#slots; s++) {
-        if (this.#preOf[s] !== 0) order[(this.#preOf[s] as number) - 1] = s;
+        const pre = info[INFO_FIELDS * s + PRE] as number;
+        if (pre !== NOT_A_NODE) order[pre - 1] = s;
       }
       this.#order = order;
-      const depth = new Int32Array(order.length);
-      for (let q = 0; q < order.length; q++) depth[q] = info[INFO_FIELDS * (order[q] as number) + DEPTH] as number;
+      const depth = new Int32Array(n);
+      for (let q = 0; q < n; q++) depth[q] = this.#cells[RMQ_FIELDS * q + RMQ_VALUE] as number;
       this.#levels = new LevelAncestors(depth);
     }
     return this.#slotId(this.#order[this.#levels.ancestorAt(p, target)] as number);
@@ -356,21 +374,41 @@ export class LcaIndex<Id> {
    */
   #lcaSlot(sa: number, sb: number): number {
     if (sa === sb) return sa;
-    const pa = (this.#preOf[sa] as number) - 1;
-    const pb = (this.#preOf[sb] as number) - 1;
-    return pa < pb ? this.#minimum.minPayload(pa + 1, pb) : this.#minimum.minPayload(pb + 1, pa);
+    const info = this.#info;
+    // positions + 1: (u, v] is [u + 1, v] in positions
+    const pa = info[INFO_FIELDS * sa + PRE] as number;
+    const pb = info[INFO_FIELDS * sb + PRE] as number;
+    return pa < pb ? this.#minimum.minPayload(pa, pb - 1) : this.#minimum.minPayload(pb, pa - 1);
   }
 
   /** The slot of `node`, -1 when it is not in the tree. */
   #find(node: Id): number {
     const slotOf = this.#slotOf;
     if (slotOf === undefined) {
-      return typeof node === 'number' && node >>> 0 === node && node < this.#slots && this.#preOf[node] !== 0
+      return typeof node === 'number' &&
+        node >>> 0 === node &&
+        node < this.#slots &&
+        this.#info[INFO_FIELDS * node] !== NOT_A_NODE
         ? node
         : -1;
     }
     const slot = slotOf.get(node);
     return slot === undefined ? -1 : slot;
+  }
+
+  /** The preorder position of a node's slot. */
+  #pre(slot: number): number {
+    return (this.#info[INFO_FIELDS * slot + PRE] as number) - 1;
+  }
+
+  /** The depth of a node's slot, kept at its preorder position. */
+  #depthOf(slot: number): number {
+    return this.#cells[RMQ_FIELDS * this.#pre(slot) + RMQ_VALUE] as number;
+  }
+
+  /** The parent slot of a node's slot (-1 for the root), kept at its preorder position. */
+  #parentOf(slot: number): number {
+    return this.#cells[RMQ_FIELDS * this.#pre(slot) + RMQ_PAYLOAD] as number;
   }
 
   #slot(node: Id, argument: string): number {
@@ -408,39 +446,32 @@ function addSubtreeSizes(info: Int32Array, topo: Int32Array | undefined, count: 
  * Second pass: {@link place}s every slot but the first of the parents-first order (`topo`, or
  * ascending slots `0 … count - 1` when it is `undefined`), whose first slot, the root, is placed.
  */
-function placeAll(
-  info: Int32Array,
-  preOf: Int32Array,
-  cells: Int32Array,
-  topo: Int32Array | undefined,
-  count: number,
-): void {
+function placeAll(info: Int32Array, cells: Int32Array, topo: Int32Array | undefined, count: number): void {
   // two loops rather than one asking `topo === undefined` for every node
   if (topo === undefined) {
-    for (let v = 1; v < count; v++) place(info, preOf, cells, v);
+    for (let v = 1; v < count; v++) place(info, cells, v);
   } else {
-    for (let k = 1; k < count; k++) place(info, preOf, cells, topo[k] as number);
+    for (let k = 1; k < count; k++) place(info, cells, topo[k] as number);
   }
 }
 
 /**
  * Gives slot `v` (not the root; its parent already placed) the next free preorder position in its
- * parent's range, its depth, and its RMQ cell (payload: the parent; value: the depth). A no-op for
- * a slot that is not a node.
+ * parent's range, and fills its RMQ cell there (value: its depth, one more than the parent's;
+ * payload: the parent). A no-op for a slot that is not a node.
  */
-function place(info: Int32Array, preOf: Int32Array, cells: Int32Array, v: number): void {
+function place(info: Int32Array, cells: Int32Array, v: number): void {
   const cellV = INFO_FIELDS * v;
-  const p = (info[cellV] as number) - PARENT_BIAS;
+  const p = (info[cellV + PRE] as number) - PARENT_BIAS; // still the parent: v is not placed yet
   if (p < 0) return;
   const cellP = INFO_FIELDS * p;
   const at = info[cellP + END] as number;
-  const depth = (info[cellP + DEPTH] as number) + 1;
   info[cellP + END] = at + (info[cellV + END] as number) + 1;
   info[cellV + END] = at + 1;
-  info[cellV + DEPTH] = depth;
-  preOf[v] = at + 1;
-  cells[RMQ_FIELDS * at] = p;
-  cells[RMQ_FIELDS * at + RMQ_VALUE] = depth;
+  info[cellV + PRE] = at + 1;
+  const cell = RMQ_FIELDS * at;
+  cells[cell + RMQ_VALUE] = (cells[RMQ_FIELDS * ((info[cellP + PRE] as number) - 1) + RMQ_VALUE] as number) + 1;
+  cells[cell + RMQ_PAYLOAD] = p;
 }
 
 /**

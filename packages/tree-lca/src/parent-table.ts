@@ -12,10 +12,10 @@ const MAX_DENSE_ID = 2 ** 31 - 2;
 
 /**
  * Int32 fields per slot in {@link ParentTable.info}. Field 0 (the parent) is written here, field 1
- * holds the subtree size minus one when `sized`; the index fills the rest, so everything it needs
- * about one node while building shares one 12-byte cell.
+ * holds the subtree size minus one when `sized` (else 0); the index reuses both, so everything it
+ * needs about one node while building shares one 8-byte cell.
  */
-export const INFO_FIELDS = 3;
+export const INFO_FIELDS = 2;
 /** Field 0 holds the parent slot plus this bias, so that a zero-filled array means "no nodes". */
 export const PARENT_BIAS = 2;
 /** Field 0 of a slot that is not a node of the tree. */

@@ -3,33 +3,50 @@ const BLOCK = 1 << BLOCK_BITS; // 32 positions, one bit each in a 32-bit mask
 const LOW = BLOCK - 1;
 
 /**
- * Int32 fields per position in the cells array: [payload, in-block mask, prefix-minimum value, its
- * payload, suffix-minimum value, its payload]. Before construction the caller writes each
- * position's payload (field 0) and its value (into field `RMQ_VALUE`, the prefix-minimum value,
- * which construction overwrites once the value is read).
+ * Int32 fields per position in the cells array: [value, payload, in-block mask]. The caller writes
+ * each position's value and payload before construction; construction writes the masks.
  */
-export const RMQ_FIELDS = 6;
-const PAYLOAD = 0;
-const MASK = 1;
-const PREFIX_VALUE = 2;
-const PREFIX_PAYLOAD = 3;
-const SUFFIX_VALUE = 4;
-const SUFFIX_PAYLOAD = 5;
-/** Where the caller puts a position's value before construction. */
-export const RMQ_VALUE = PREFIX_VALUE;
+export const RMQ_FIELDS = 3;
+/** Where the caller puts a position's value. */
+export const RMQ_VALUE = 0;
+/** Where the caller puts a position's payload, the answer a query returns. */
+export const RMQ_PAYLOAD = 1;
+const VALUE = RMQ_VALUE;
+const PAYLOAD = RMQ_PAYLOAD;
+const MASK = 2;
 
 /** Index of the lowest set bit of a non-zero 32-bit integer. */
 function lowestBit(mask: number): number {
   return 31 - Math.clz32(mask & -mask);
 }
 
+function blockCount(n: number): number {
+  return (n + LOW) >>> BLOCK_BITS;
+}
+
+function levelCount(blocks: number): number {
+  return blocks > 0 ? 32 - Math.clz32(blocks) : 0;
+}
+
+/**
+ * A zeroed array for `n` positions: their cells, then room for the sparse table. One allocation,
+ * so that a build asks the allocator (and the garbage collector's external-memory accounting)
+ * once rather than once per array.
+ */
+export function rangeMinimumCells(n: number): Int32Array {
+  const blocks = blockCount(n);
+  return new Int32Array(RMQ_FIELDS * n + 2 * levelCount(blocks) * blocks);
+}
+
 /**
  * Static range-minimum queries in O(1) that answer with the minimum's payload. Positions are cut
- * into blocks of 32. Position `i` owns `RMQ_FIELDS` int32 in `cells`: its payload (from the
- * caller), the minimum (value and payload) of its block up to `i` and from `i` on, and a 32-bit
- * mask for queries that stay inside one block. Values are read once, at construction. A query spanning blocks reads one cell at
- * each end and two entries of a sparse table over block minima ([value, payload] per block and
- * level, about 3.75 bytes per position at 10^6): a handful of cache lines, whatever the range.
+ * into blocks of 32. Position `i` owns `RMQ_FIELDS` int32 in `cells`: its value and payload (from
+ * the caller) and a 32-bit mask that locates the minimum of any range of its block ending at `i`.
+ * A query inside one block reads one mask and one payload. A query spanning blocks finds the
+ * minimum of its head (from the mask at the end of its first block) and of its tail (from the mask
+ * at its right end) and reads two entries of a sparse table over block minima ([value, payload] per
+ * block and level, about 3.75 bytes per position at 10^6): a handful of cache lines, whatever the
+ * range. About 15.75 bytes per position in all.
  *
  * invariant: bit `j` of the mask at `i` is set iff position `block(i) + j ≤ i` holds a value
  * strictly smaller than every value after it up to `i` (a monotonic stack); so the lowest set bit
@@ -41,13 +58,16 @@ export class RangeMinimum {
   readonly #table: Int32Array;
   readonly #blocks: number;
 
+  /**
+   * @param cells - from {@link rangeMinimumCells}`(n)`, every position's value and payload written
+   * @param n - the number of positions
+   */
   constructor(cells: Int32Array, n: number) {
-    this.#cells = cells;
-    const blocks = (n + LOW) >>> BLOCK_BITS;
-    const levels = blocks > 0 ? 32 - Math.clz32(blocks) : 0;
-    const table = new Int32Array(2 * levels * blocks);
+    const blocks = blockCount(n);
+    const table = cells.subarray(RMQ_FIELDS * n);
     fillBlocks(cells, n, table, blocks);
-    fillSparseTable(table, blocks, levels);
+    fillSparseTable(table, blocks, levelCount(blocks));
+    this.#cells = cells;
     this.#table = table;
     this.#blocks = blocks;
   }
@@ -57,17 +77,21 @@ export class RangeMinimum {
     const cells = this.#cells;
     const firstBlock = left >>> BLOCK_BITS;
     const lastBlock = right >>> BLOCK_BITS;
+    const tailStart = right & ~LOW;
     if (firstBlock === lastBlock) {
       const mask = (cells[RMQ_FIELDS * right + MASK] as number) & (-1 << (left & LOW));
-      return cells[RMQ_FIELDS * ((right & ~LOW) + lowestBit(mask)) + PAYLOAD] as number;
+      return cells[RMQ_FIELDS * (tailStart + lowestBit(mask)) + PAYLOAD] as number;
     }
-    const head = RMQ_FIELDS * left;
-    const tail = RMQ_FIELDS * right;
-    let bestValue = cells[head + SUFFIX_VALUE] as number;
-    let best = cells[head + SUFFIX_PAYLOAD] as number;
-    if ((cells[tail + PREFIX_VALUE] as number) < bestValue) {
-      bestValue = cells[tail + PREFIX_VALUE] as number;
-      best = cells[tail + PREFIX_PAYLOAD] as number;
+    // the head, `left` to the end of its block (a full block, as another one follows)
+    const headMask = (cells[RMQ_FIELDS * (left | LOW) + MASK] as number) & (-1 << (left & LOW));
+    const head = RMQ_FIELDS * ((left & ~LOW) + lowestBit(headMask));
+    let bestValue = cells[head + VALUE] as number;
+    let best = cells[head + PAYLOAD] as number;
+    // the tail, the start of its block to `right`
+    const tail = RMQ_FIELDS * (tailStart + lowestBit(cells[RMQ_FIELDS * right + MASK] as number));
+    if ((cells[tail + VALUE] as number) < bestValue) {
+      bestValue = cells[tail + VALUE] as number;
+      best = cells[tail + PAYLOAD] as number;
     }
     if (lastBlock - firstBlock > 1) {
       const from = firstBlock + 1;
@@ -91,48 +115,27 @@ export class RangeMinimum {
 // specialized on (its instance map, weak constants), and each build then ran its loops mostly
 // unoptimized until on-stack replacement caught up (measured: about 2.5× slower on 10^6 positions).
 
-/**
- * Per block: the in-block masks, prefix and suffix minima of every position (from its value in
- * field `RMQ_VALUE`), and the block's minimum into level 0 of `table`.
- */
+/** Per block: every position's in-block mask, and the block's minimum into level 0 of `table`. */
 function fillBlocks(cells: Int32Array, n: number, table: Int32Array, blocks: number): void {
-  const values = new Int32Array(BLOCK); // the current block's values, for the stack compares
   for (let b = 0; b < blocks; b++) {
     const start = b << BLOCK_BITS;
     const stop = Math.min(n, start + BLOCK);
     let stack = 0;
-    let minValue = 0;
-    let minPayload = 0;
     for (let i = start, j = 0; i < stop; i++, j++) {
       const cell = RMQ_FIELDS * i;
-      const value = cells[cell + RMQ_VALUE] as number;
-      values[j] = value;
+      const value = cells[cell + VALUE] as number;
       while (stack !== 0) {
         const top = 31 - Math.clz32(stack);
-        if ((values[top] as number) < value) break;
+        if ((cells[RMQ_FIELDS * (start + top) + VALUE] as number) < value) break;
         stack ^= 1 << top;
       }
       stack |= 1 << j;
       cells[cell + MASK] = stack;
-      if (j === 0 || value < minValue) {
-        minValue = value;
-        minPayload = cells[cell + PAYLOAD] as number;
-      }
-      cells[cell + PREFIX_VALUE] = minValue;
-      cells[cell + PREFIX_PAYLOAD] = minPayload;
     }
-    table[2 * b] = minValue;
-    table[2 * b + 1] = minPayload;
-    for (let i = stop - 1, j = stop - 1 - start; i >= start; i--, j--) {
-      const cell = RMQ_FIELDS * i;
-      const value = values[j] as number;
-      if (i === stop - 1 || value < minValue) {
-        minValue = value;
-        minPayload = cells[cell + PAYLOAD] as number;
-      }
-      cells[cell + SUFFIX_VALUE] = minValue;
-      cells[cell + SUFFIX_PAYLOAD] = minPayload;
-    }
+    // the stack's bottom is the block's minimum
+    const min = RMQ_FIELDS * (start + lowestBit(stack));
+    table[2 * b] = cells[min + VALUE] as number;
+    table[2 * b + 1] = cells[min + PAYLOAD] as number;
   }
 }
 
