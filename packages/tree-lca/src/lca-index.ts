@@ -8,9 +8,11 @@ import {
   readTree,
 } from './parent-table.js';
 import {
+  RMQ_BLOCK_BITS as LAYOUT_RMQ_BLOCK_BITS,
   RMQ_FIELDS as LAYOUT_RMQ_FIELDS,
   RMQ_PAYLOAD as LAYOUT_RMQ_PAYLOAD,
   RMQ_VALUE as LAYOUT_RMQ_VALUE,
+  fillBlock,
   RangeMinimum,
   rangeMinimumCells,
 } from './range-minimum.js';
@@ -23,6 +25,8 @@ const NOT_A_NODE = LAYOUT_NOT_A_NODE;
 const RMQ_FIELDS = LAYOUT_RMQ_FIELDS;
 const RMQ_VALUE = LAYOUT_RMQ_VALUE;
 const RMQ_PAYLOAD = LAYOUT_RMQ_PAYLOAD;
+const BLOCK_BITS = LAYOUT_RMQ_BLOCK_BITS;
+const BLOCK_LOW = (1 << BLOCK_BITS) - 1;
 
 /**
  * Fields of a slot's cell in `#info`. While building, field 0 holds the parent (see
@@ -112,7 +116,7 @@ export class LcaIndex<Id> {
     cells[RMQ_PAYLOAD] = -1;
     info[INFO_FIELDS * root + PRE] = 1;
     info[INFO_FIELDS * root + END] = 1;
-    placeAll(info, cells, topo, count);
+    const filled = placeAll(info, cells, topo, count, n);
     this.#info = info;
     this.#cells = cells;
     this.#size = n;
@@ -120,7 +124,7 @@ export class LcaIndex<Id> {
     this.#rootSlot = root;
     this.#ids = table.ids;
     this.#slotOf = table.slotOf;
-    this.#minimum = new RangeMinimum(cells, n);
+    this.#minimum = new RangeMinimum(cells, n, filled);
   }
 
   /**
@@ -445,25 +449,41 @@ function addSubtreeSizes(info: Int32Array, topo: Int32Array | undefined, count: 
 /**
  * Second pass: {@link place}s every slot but the first of the parents-first order (`topo`, or
  * ascending slots `0 … count - 1` when it is `undefined`), whose first slot, the root, is placed.
+ * Returns how many leading blocks of the range minimum it has filled: while ascending slots land
+ * on the same positions (ids numbered in preorder, as in a chain or any tree numbered by a
+ * depth-first walk), each block of positions is complete as soon as its last slot is placed, and
+ * is filled then, while in cache, instead of in a pass of its own.
  */
-function placeAll(info: Int32Array, cells: Int32Array, topo: Int32Array | undefined, count: number): void {
-  // two loops rather than one asking `topo === undefined` for every node
-  if (topo === undefined) {
-    for (let v = 1; v < count; v++) place(info, cells, v);
-  } else {
+function placeAll(
+  info: Int32Array,
+  cells: Int32Array,
+  topo: Int32Array | undefined,
+  count: number,
+  n: number,
+): number {
+  if (topo !== undefined) {
     for (let k = 1; k < count; k++) place(info, cells, topo[k] as number);
+    return 0;
   }
+  let v = 1;
+  for (; v < count; v++) {
+    if (place(info, cells, v) !== v) break;
+    if ((v & BLOCK_LOW) === BLOCK_LOW) fillBlock(cells, n, v >>> BLOCK_BITS);
+  }
+  const filled = v >>> BLOCK_BITS;
+  for (v++; v < count; v++) place(info, cells, v);
+  return filled;
 }
 
 /**
  * Gives slot `v` (not the root; its parent already placed) the next free preorder position in its
  * parent's range, and fills its RMQ cell there (value: its depth, one more than the parent's;
- * payload: the parent). A no-op for a slot that is not a node.
+ * payload: the parent). Returns the position, or -1 (doing nothing) for a slot that is not a node.
  */
-function place(info: Int32Array, cells: Int32Array, v: number): void {
+function place(info: Int32Array, cells: Int32Array, v: number): number {
   const cellV = INFO_FIELDS * v;
   const p = (info[cellV + PRE] as number) - PARENT_BIAS; // still the parent: v is not placed yet
-  if (p < 0) return;
+  if (p < 0) return -1;
   const cellP = INFO_FIELDS * p;
   const at = info[cellP + END] as number;
   info[cellP + END] = at + (info[cellV + END] as number) + 1;
@@ -472,6 +492,7 @@ function place(info: Int32Array, cells: Int32Array, v: number): void {
   const cell = RMQ_FIELDS * at;
   cells[cell + RMQ_VALUE] = (cells[RMQ_FIELDS * ((info[cellP + PRE] as number) - 1) + RMQ_VALUE] as number) + 1;
   cells[cell + RMQ_PAYLOAD] = p;
+  return at;
 }
 
 /**

@@ -1,4 +1,6 @@
-const BLOCK_BITS = 5;
+/** Positions come in blocks of `2^RMQ_BLOCK_BITS`. */
+export const RMQ_BLOCK_BITS = 5;
+const BLOCK_BITS = RMQ_BLOCK_BITS;
 const BLOCK = 1 << BLOCK_BITS; // 32 positions, one bit each in a 32-bit mask
 const LOW = BLOCK - 1;
 
@@ -61,11 +63,12 @@ export class RangeMinimum {
   /**
    * @param cells - from {@link rangeMinimumCells}`(n)`, every position's value and payload written
    * @param n - the number of positions
+   * @param filled - how many leading blocks the caller has already passed to {@link fillBlock}
    */
-  constructor(cells: Int32Array, n: number) {
+  constructor(cells: Int32Array, n: number, filled = 0) {
     const blocks = blockCount(n);
     const table = cells.subarray(RMQ_FIELDS * n);
-    fillBlocks(cells, n, table, blocks);
+    for (let b = filled; b < blocks; b++) fillBlock(cells, n, b);
     fillSparseTable(table, blocks, levelCount(blocks));
     this.#cells = cells;
     this.#table = table;
@@ -115,31 +118,35 @@ export class RangeMinimum {
 // specialized on (its instance map, weak constants), and each build then ran its loops mostly
 // unoptimized until on-stack replacement caught up (measured: about 2.5× slower on 10^6 positions).
 
-/** Per block: every position's in-block mask, and the block's minimum into level 0 of `table`. */
-function fillBlocks(cells: Int32Array, n: number, table: Int32Array, blocks: number): void {
-  for (let b = 0; b < blocks; b++) {
-    const start = b << BLOCK_BITS;
-    const stop = Math.min(n, start + BLOCK);
-    let stack = 0;
-    for (let i = start, j = 0; i < stop; i++, j++) {
-      const cell = RMQ_FIELDS * i;
-      const value = cells[cell + VALUE] as number;
-      while (stack !== 0) {
-        const top = 31 - Math.clz32(stack);
-        if ((cells[RMQ_FIELDS * (start + top) + VALUE] as number) < value) break;
-        stack ^= 1 << top;
-      }
-      stack |= 1 << j;
-      cells[cell + MASK] = stack;
+/**
+ * Block `b` of `n` positions in `cells` (from {@link rangeMinimumCells}): every position's in-block
+ * mask, and the block's minimum into level 0 of the sparse table. Needs the values and payloads of
+ * that block's positions, no others: a caller that writes positions in order can fill each block
+ * as soon as it is complete, while it is still in cache, and tell the constructor how many it did.
+ */
+export function fillBlock(cells: Int32Array, n: number, b: number): void {
+  const start = b << BLOCK_BITS;
+  const stop = Math.min(n, start + BLOCK);
+  let stack = 0;
+  for (let i = start, j = 0; i < stop; i++, j++) {
+    const cell = RMQ_FIELDS * i;
+    const value = cells[cell + VALUE] as number;
+    while (stack !== 0) {
+      const top = 31 - Math.clz32(stack);
+      if ((cells[RMQ_FIELDS * (start + top) + VALUE] as number) < value) break;
+      stack ^= 1 << top;
     }
-    // the stack's bottom is the block's minimum
-    const min = RMQ_FIELDS * (start + lowestBit(stack));
-    table[2 * b] = cells[min + VALUE] as number;
-    table[2 * b + 1] = cells[min + PAYLOAD] as number;
+    stack |= 1 << j;
+    cells[cell + MASK] = stack;
   }
+  // the stack's bottom is the block's minimum; level 0 of the table starts after the cells
+  const min = RMQ_FIELDS * (start + lowestBit(stack));
+  const entry = RMQ_FIELDS * n + 2 * b;
+  cells[entry] = cells[min + VALUE] as number;
+  cells[entry + 1] = cells[min + PAYLOAD] as number;
 }
 
-/** Levels 1 and up of the sparse table over block minima (level 0 filled by {@link fillBlocks}). */
+/** Levels 1 and up of the sparse table over block minima (level 0 filled by {@link fillBlock}). */
 function fillSparseTable(table: Int32Array, blocks: number, levels: number): void {
   for (let k = 1; k < levels; k++) {
     const row = 2 * k * blocks;

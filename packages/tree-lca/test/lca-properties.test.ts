@@ -64,7 +64,7 @@ function checkAgainstOracle(
 }
 
 describe('every query against the ancestor-set oracle, in every input form', () => {
-  it('small trees of every shape (random parent arrays, chains, stars, caterpillars, deep binary)', () => {
+  it('small trees of every shape (random parent arrays, chains, stars, caterpillars, deep binary, preorder-numbered)', () => {
     fc.assert(
       fc.property(treeWithQueries(40), ({ tree, pairs, groups, ks }) => checkAgainstOracle(tree, pairs, groups, ks)),
       { numRuns: 150 },

@@ -49,6 +49,30 @@ function deepBinary(maxNodes: number): fc.Arbitrary<number[]> {
   });
 }
 
+/**
+ * Random recursive trees renumbered in depth-first preorder (children in creation order), so that,
+ * unrelabeled, every node's preorder position is its own id: the index summarizes each block of
+ * positions as it places them.
+ */
+function preorderNumbered(maxNodes: number): fc.Arbitrary<number[]> {
+  return randomRecursive(maxNodes).map((created) => {
+    const kids: number[][] = created.map(() => []);
+    for (let i = 1; i < created.length; i++) (kids[created[i] as number] as number[]).push(i);
+    const number = new Array<number>(created.length);
+    const stack = [0];
+    let next = 0;
+    while (stack.length > 0) {
+      const node = stack.pop() as number;
+      number[node] = next++;
+      const list = kids[node] as number[];
+      for (let j = list.length - 1; j >= 0; j--) stack.push(list[j] as number);
+    }
+    const parent = new Array<number>(created.length).fill(-1);
+    for (let i = 1; i < created.length; i++) parent[number[i] as number] = number[created[i] as number] as number;
+    return parent;
+  });
+}
+
 /** Relabels a creation-order tree with a random permutation, so parents need not precede children. */
 function relabel(shape: string, parents: fc.Arbitrary<number[]>): fc.Arbitrary<LabeledTree> {
   return parents.chain((created) => {
@@ -72,6 +96,7 @@ export function anyTree(maxNodes = 200): fc.Arbitrary<LabeledTree> {
     relabel('star', star(maxNodes)),
     relabel('caterpillar', caterpillar(maxNodes)),
     relabel('deep binary', deepBinary(maxNodes)),
+    relabel('numbered in preorder', preorderNumbered(maxNodes)),
   );
 }
 
