@@ -8,11 +8,11 @@ import {
   readTree,
 } from './parent-table.js';
 import {
+  fillBlock,
   RMQ_BLOCK_BITS as LAYOUT_RMQ_BLOCK_BITS,
   RMQ_FIELDS as LAYOUT_RMQ_FIELDS,
   RMQ_PAYLOAD as LAYOUT_RMQ_PAYLOAD,
   RMQ_VALUE as LAYOUT_RMQ_VALUE,
-  fillBlock,
   RangeMinimum,
   rangeMinimumCells,
 } from './range-minimum.js';
@@ -454,13 +454,7 @@ function addSubtreeSizes(info: Int32Array, topo: Int32Array | undefined, count: 
  * depth-first walk), each block of positions is complete as soon as its last slot is placed, and
  * is filled then, while in cache, instead of in a pass of its own.
  */
-function placeAll(
-  info: Int32Array,
-  cells: Int32Array,
-  topo: Int32Array | undefined,
-  count: number,
-  n: number,
-): number {
+function placeAll(info: Int32Array, cells: Int32Array, topo: Int32Array | undefined, count: number, n: number): number {
   if (topo !== undefined) {
     for (let k = 1; k < count; k++) place(info, cells, topo[k] as number);
     return 0;
