@@ -87,21 +87,27 @@ async function settle(): Promise<void> {
 }
 
 /**
- * Median wall time in ms of `runs` calls, after one untimed warm-up call, each after `settle()`.
- * GC caused by a method's own allocations stays in its time.
+ * Wall times in ms: `warmups` untimed-for-the-median calls first (a builder runs each of its loops
+ * once per call, so the JIT needs a few calls to finish optimizing them, and the allocator a few to
+ * settle), then the median of `runs` calls. Every call comes after `settle()`; GC caused by a
+ * method's own allocations stays in its time.
  */
-async function time(runs: number, work: () => unknown): Promise<number> {
-  sink += work() === undefined ? 0 : 1;
+async function time(
+  warmups: number,
+  runs: number,
+  work: () => unknown,
+): Promise<{ readonly median: number; readonly warmup: number[] }> {
+  const warmup: number[] = [];
   const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < warmups + runs; r++) {
     await settle();
     const start = performance.now();
     const result = work();
-    times.push(performance.now() - start);
+    (r < warmups ? warmup : times).push(performance.now() - start);
     sink += typeof result === 'number' ? result : 1;
   }
   times.sort((x, y) => x - y);
-  return times[Math.floor(times.length / 2)] as number;
+  return { median: times[Math.floor(times.length / 2)] as number, warmup };
 }
 
 function memoryNow(): number {
@@ -120,20 +126,13 @@ function bytesPerNode(n: number, build: () => unknown): number {
   return (after - before) / n;
 }
 
-/** Wall time in ms of `count` queries: the faster of two passes, each after `settle()`. */
-async function queryTime(
-  count: number,
-  a: Int32Array,
-  b: Int32Array,
-  lca: (x: number, y: number) => number,
-): Promise<number> {
+/** Wall time in ms of `run` (a loop of queries): the faster of two passes, each after `settle()`. */
+async function queryTime(run: () => number): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let pass = 0; pass < 2; pass++) {
     await settle();
     const start = performance.now();
-    let sum = 0;
-    for (let q = 0; q < count; q++) sum += lca(a[q] as number, b[q] as number);
-    sink += sum;
+    sink += run();
     best = Math.min(best, performance.now() - start);
   }
   return best;
@@ -147,6 +146,8 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
   const n = quick ? 20_000 : 1_000_000;
   const queries = quick ? 20_000 : 1_000_000;
   const runs = quick ? 1 : 5;
+  const warmups = quick ? 1 : 3;
+  const median = async (work: () => unknown) => (await time(warmups, runs, work)).median;
   const next = random(42);
   const shapes: Shape[] = [
     { name: 'random recursive tree', children: randomRecursiveTree(n, next) },
@@ -159,31 +160,51 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     qb[q] = Math.floor(next() * n);
   }
   console.log(
-    `n = ${n}, ${queries} random lca queries, build = median of ${runs} after a warm-up; node ${process.version}, ` +
+    `n = ${n}, ${queries} random lca queries, build = median of ${runs} after ${warmups} warm-up builds; node ${process.version}, ` +
       `${(await import('node:os')).cpus().length} cores`,
   );
   for (const shape of shapes) {
     const children = shape.children;
     const map = new Map(children.map((kids, i) => [i, kids] as const));
-    const floor = await time(runs, () => walkDense(children));
-    const floorMap = await time(runs, () => walkMap(map));
-    const treeFloor = await time(runs, () => walkDenseTree(children));
-    const treeFloorMap = await time(runs, () => walkMapTree(map));
-    const ours = await time(runs, () => buildLcaIndex(children));
-    const oursMap = await time(runs, () => buildLcaIndex(map));
-    const naive = await time(runs, () => new NaiveClimbing(children));
-    const lifting = await time(runs, () => new BinaryLifting(children));
+    const floor = await median(() => walkDense(children));
+    const floorMap = await median(() => walkMap(map));
+    const treeFloor = await median(() => walkDenseTree(children));
+    const treeFloorMap = await median(() => walkMapTree(map));
+    const oursTimes = await time(warmups, runs, () => buildLcaIndex(children));
+    const ours = oursTimes.median;
+    const oursMap = await median(() => buildLcaIndex(map));
+    const naive = await median(() => new NaiveClimbing(children));
+    const lifting = await median(() => new BinaryLifting(children));
 
     const index: LcaIndex<number> = buildLcaIndex(children);
     const indexMap = buildLcaIndex(map);
     const naiveIndex = new NaiveClimbing(children);
     const liftingIndex = new BinaryLifting(children);
-    const oursQueries = await queryTime(queries, qa, qb, (x, y) => index.lca(x, y));
-    const oursMapQueries = await queryTime(queries, qa, qb, (x, y) => indexMap.lca(x, y));
+    // One loop per method, written out: a shared loop calling each method through a parameter
+    // would time a megamorphic call per query on top of the method itself.
+    const oursQueries = await queryTime(() => {
+      let sum = 0;
+      for (let q = 0; q < queries; q++) sum += index.lca(qa[q] as number, qb[q] as number);
+      return sum;
+    });
+    const oursMapQueries = await queryTime(() => {
+      let sum = 0;
+      for (let q = 0; q < queries; q++) sum += indexMap.lca(qa[q] as number, qb[q] as number);
+      return sum;
+    });
     // naive climbing on a chain is O(n) a query: time a slice and scale it up
     const naiveCount = shape.name === 'chain' ? Math.min(queries, 1000) : queries;
-    const naiveQueries = ((await queryTime(naiveCount, qa, qb, (x, y) => naiveIndex.lca(x, y))) * queries) / naiveCount;
-    const liftingQueries = await queryTime(queries, qa, qb, (x, y) => liftingIndex.lca(x, y));
+    const naiveSlice = await queryTime(() => {
+      let sum = 0;
+      for (let q = 0; q < naiveCount; q++) sum += naiveIndex.lca(qa[q] as number, qb[q] as number);
+      return sum;
+    });
+    const naiveQueries = (naiveSlice * queries) / naiveCount;
+    const liftingQueries = await queryTime(() => {
+      let sum = 0;
+      for (let q = 0; q < queries; q++) sum += liftingIndex.lca(qa[q] as number, qb[q] as number);
+      return sum;
+    });
 
     const oursBytes = bytesPerNode(n, () => buildLcaIndex(children));
     const oursMapBytes = bytesPerNode(n, () => buildLcaIndex(map));
@@ -208,6 +229,10 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     row('walk Map tree (floor)', treeFloorMap, treeFloorMap, undefined, undefined);
     row('@x/tree-lca, Map', oursMap, treeFloorMap, oursMapQueries, oursMapBytes);
     if (naiveCount < queries) console.log(`\nnaive climbing query time scaled up from ${naiveCount} queries.`);
+    console.log(
+      `@x/tree-lca warm-up builds, dense arrays (JIT still optimizing, allocator settling): ` +
+        `${oursTimes.warmup.map((ms) => ms.toFixed(1)).join(', ')} ms`,
+    );
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     console.log(
       `\ntargets (dense): build ${(ours / treeFloor).toFixed(2)}× the tree-walk floor (≤ 4: ${verdict(ours <= 4 * treeFloor)}; ` +
