@@ -44,7 +44,7 @@ const END = 1;
  * Internally nodes are numbered in depth-first preorder. For `u ≠ v` with `u` first in preorder,
  * the LCA is the parent of the shallowest node in the preorder range `(u, v]`; that range-minimum
  * query is answered in O(1) by blocks of 32 (bit masks) and a sparse table over block minima.
- * About 28 bytes per node for dense input.
+ * About 24 bytes per node for dense input.
  *
  * Every query validates its nodes and throws {@link NodeNotFoundError} for one that is not in the
  * tree. A node counts as its own ancestor (and descendant), as usual for LCA.
