@@ -86,28 +86,45 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 150));
 }
 
+interface Timing {
+  /** Median wall time in ms of the measured calls. */
+  readonly median: number;
+  /** Wall times in ms of the warm-up calls, in order. */
+  readonly warmup: readonly number[];
+}
+
 /**
- * Wall times in ms: `warmups` untimed-for-the-median calls first (a builder runs each of its loops
- * once per call, so the JIT needs a few calls to finish optimizing them, and the allocator a few to
- * settle), then the median of `runs` calls. Every call comes after `settle()`; GC caused by a
- * method's own allocations stays in its time.
+ * Wall times of several methods, timed in rounds: each round calls every method once, each call
+ * after `settle()`. This VM's speed drifts over seconds, so timing one method's runs back to back
+ * and then the next method's let a slow spell land on whichever was being timed; in rounds it hits
+ * all of them alike, and ratios between methods stay meaningful. The first `warmups` rounds are
+ * kept apart (a builder runs each of its loops once per call, so the JIT needs a few calls to
+ * finish optimizing them, and the allocator a few to settle); then the median of `runs` rounds.
+ * GC caused by a method's own allocations stays in its time.
  */
-async function time(
+async function timeRounds<Name extends string>(
   warmups: number,
   runs: number,
-  work: () => unknown,
-): Promise<{ readonly median: number; readonly warmup: number[] }> {
-  const warmup: number[] = [];
-  const times: number[] = [];
+  works: Record<Name, () => unknown>,
+): Promise<Record<Name, Timing>> {
+  const names = Object.keys(works) as Name[];
+  const times = new Map<Name, number[]>(names.map((name) => [name, []]));
   for (let r = 0; r < warmups + runs; r++) {
-    await settle();
-    const start = performance.now();
-    const result = work();
-    (r < warmups ? warmup : times).push(performance.now() - start);
-    sink += typeof result === 'number' ? result : 1;
+    for (const name of names) {
+      await settle();
+      const start = performance.now();
+      const result = works[name]();
+      (times.get(name) as number[]).push(performance.now() - start);
+      sink += typeof result === 'number' ? result : 1;
+    }
   }
-  times.sort((x, y) => x - y);
-  return { median: times[Math.floor(times.length / 2)] as number, warmup };
+  const timings = {} as Record<Name, Timing>;
+  for (const name of names) {
+    const all = times.get(name) as number[];
+    const measured = all.slice(warmups).sort((x, y) => x - y);
+    timings[name] = { median: measured[Math.floor(measured.length / 2)] as number, warmup: all.slice(0, warmups) };
+  }
+  return timings;
 }
 
 function memoryNow(): number {
@@ -147,7 +164,6 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
   const queries = quick ? 20_000 : 1_000_000;
   const runs = quick ? 1 : 5;
   const warmups = quick ? 1 : 3;
-  const median = async (work: () => unknown) => (await time(warmups, runs, work)).median;
   const next = random(42);
   const shapes: Shape[] = [
     { name: 'random recursive tree', children: randomRecursiveTree(n, next) },
@@ -160,21 +176,32 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     qb[q] = Math.floor(next() * n);
   }
   console.log(
-    `n = ${n}, ${queries} random lca queries, build = median of ${runs} after ${warmups} warm-up builds; node ${process.version}, ` +
+    `n = ${n}, ${queries} random lca queries, build = median of ${runs} rounds after ${warmups} warm-up rounds; node ${process.version}, ` +
       `${(await import('node:os')).cpus().length} cores`,
   );
   for (const shape of shapes) {
     const children = shape.children;
     const map = new Map(children.map((kids, i) => [i, kids] as const));
-    const floor = await median(() => walkDense(children));
-    const floorMap = await median(() => walkMap(map));
-    const treeFloor = await median(() => walkDenseTree(children));
-    const treeFloorMap = await median(() => walkMapTree(map));
-    const oursTimes = await time(warmups, runs, () => buildLcaIndex(children));
-    const ours = oursTimes.median;
-    const oursMap = await median(() => buildLcaIndex(map));
-    const naive = await median(() => new NaiveClimbing(children));
-    const lifting = await median(() => new BinaryLifting(children));
+    const dense = await timeRounds(warmups, runs, {
+      scan: () => walkDense(children),
+      walk: () => walkDenseTree(children),
+      ours: () => buildLcaIndex(children),
+      naive: () => new NaiveClimbing(children),
+      lifting: () => new BinaryLifting(children),
+    });
+    const keyed = await timeRounds(warmups, runs, {
+      scan: () => walkMap(map),
+      walk: () => walkMapTree(map),
+      ours: () => buildLcaIndex(map),
+    });
+    const floor = dense.scan.median;
+    const treeFloor = dense.walk.median;
+    const ours = dense.ours.median;
+    const naive = dense.naive.median;
+    const lifting = dense.lifting.median;
+    const floorMap = keyed.scan.median;
+    const treeFloorMap = keyed.walk.median;
+    const oursMap = keyed.ours.median;
 
     const index: LcaIndex<number> = buildLcaIndex(children);
     const indexMap = buildLcaIndex(map);
@@ -231,7 +258,7 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     if (naiveCount < queries) console.log(`\nnaive climbing query time scaled up from ${naiveCount} queries.`);
     console.log(
       `@x/tree-lca warm-up builds, dense arrays (JIT still optimizing, allocator settling): ` +
-        `${oursTimes.warmup.map((ms) => ms.toFixed(1)).join(', ')} ms`,
+        `${dense.ours.warmup.map((ms) => ms.toFixed(1)).join(', ')} ms`,
     );
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     console.log(
