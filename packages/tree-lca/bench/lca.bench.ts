@@ -268,9 +268,9 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
         `${oursBytes.toFixed(1)} bytes/node (< 100: ${verdict(oursBytes < 100)})`,
     );
     console.log(
-      `vs peers: queries ${(naiveQueries / oursQueries).toFixed(1)}× faster than naive climbing, ` +
-        `${(liftingQueries / oursQueries).toFixed(1)}× faster than binary lifting; ` +
-        `memory ${(liftingBytes / oursBytes).toFixed(1)}× less than binary lifting`,
+      `vs peers: query time of naive climbing ${(naiveQueries / oursQueries).toFixed(1)}× ours, ` +
+        `of binary lifting ${(liftingQueries / oursQueries).toFixed(1)}× ours; ` +
+        `memory of binary lifting ${(liftingBytes / oursBytes).toFixed(1)}× ours`,
     );
   }
   if (sink === Number.MIN_VALUE) console.log(sink);
