@@ -249,37 +249,6 @@ function firstUnreached(info: Int32Array, slots: number, reachedSlots: Int32Arra
   throw new Error('unreachable: every node was reached');
 }
 
-/**
- * The common case of {@link readDenseAll} in a lean loop: every entry an array (or missing), every
- * child an id below `children.length` met once. Fills `info` as the full loop does and returns
- * `2 × edges + (1 if every child's id exceeds its parent's, else 0)`; returns -1 at the first thing
- * outside that case, leaving `info` half written, and the full loop starts over.
- */
-function readDenseCommon(children: ArrayLike<unknown>, info: Int32Array, length: number): number {
-  let edges = 0;
-  let ascending = 1;
-  for (let i = length - 1; i >= 0; i--) {
-    const kids = children[i] as ArrayLike<unknown> | undefined | null;
-    if (kids === undefined || kids === null) continue;
-    const count = kids.length;
-    if (typeof count !== 'number') return -1;
-    const mark = i + PARENT_BIAS;
-    let below = 0;
-    for (let j = 0; j < count; j++) {
-      const c = kids[j] as number;
-      if (!(c >>> 0 === c && c < length)) return -1;
-      const cell = INFO_FIELDS * c;
-      if (info[cell] !== NOT_A_NODE) return -1;
-      info[cell] = mark;
-      below += (info[cell + 1] as number) + 1;
-      if (c <= i) ascending = 0;
-    }
-    info[INFO_FIELDS * i + 1] = below;
-    edges += count;
-  }
-  return 2 * edges + ascending;
-}
-
 function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
   const length = children.length;
   if (!(length >>> 0 === length && length <= MAX_DENSE_ID + 1)) {
@@ -287,9 +256,6 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
   }
   if (length === 0) throw new EmptyTreeError();
   let info: Int32Array = new Int32Array(INFO_FIELDS * length);
-  const common = readDenseCommon(children, info, length);
-  if (common >= 0) return denseTable(info, length, length, Math.floor(common / 2), 0, common % 2 === 1);
-  info = new Int32Array(INFO_FIELDS * length);
   let slots = length;
   let edges = 0;
   // child entries past the input's end: every other entry gives a parent to one of its nodes
@@ -333,21 +299,6 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
     info[INFO_FIELDS * i + 1] = below;
     edges += count;
   }
-  return denseTable(info, length, slots, edges, beyond, ascending);
-}
-
-/**
- * The checks after reading dense input: one root, no cycle; and a parents-first order when ids do
- * not ascend. `beyond` counts child entries with ids past the input's end.
- */
-function denseTable(
-  info: Int32Array,
-  length: number,
-  slots: number,
-  edges: number,
-  beyond: number,
-  ascending: boolean,
-): ParentTable<number> {
   const nodes = edges + 1;
   // No child was listed twice (that throws above), so exactly `length - (edges - beyond)` entries
   // have no parent. Ascending ids: entry 0 is nobody's child, so when that count is 1 it is the
