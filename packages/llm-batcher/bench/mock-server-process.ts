@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/mock-server-process.ts '{"latencyMs":50}'
  */
-import { startMockLlmServer } from '../src/index.js';
+import { startMockLlmServer } from '../src/testing.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof startMockLlmServer>[0];
 const server = await startMockLlmServer(options);

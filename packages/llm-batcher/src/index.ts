@@ -59,16 +59,5 @@ export {
 } from './llm-request-error.js';
 export { memoryJobStore } from './memory-job-store.js';
 export { memoryTaskSource } from './memory-task-source.js';
-export type {
-  MockLlmServer,
-  MockLlmServerOptions,
-  MockLlmServerStats,
-  MockRateLimit,
-} from './mock-llm-server.js';
-export { startMockLlmServer } from './mock-llm-server.js';
-export type { MongoJobStoreOptions } from './mongo-job-store.js';
-export { mongoJobStore } from './mongo-job-store.js';
-export type { MongoTaskSourceOptions } from './mongo-task-source.js';
-export { mongoTaskSource } from './mongo-task-source.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { LlmTask, TaskFilter, TaskSource } from './task.js';

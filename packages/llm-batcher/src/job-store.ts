@@ -149,7 +149,7 @@ export interface ListItemsOptions {
  * item (no multi-item transactions), so several runner processes can share a store:
  * `claimItems` takes pending items (and items whose lease expired) under a new lease, and
  * `settleItem` writes only while that lease still holds, which makes every result write happen
- * exactly once. {@link memoryJobStore} and {@link mongoJobStore} implement it and pass the same
+ * exactly once. {@link memoryJobStore} and `mongoJobStore` (`@x/llm-batcher/mongodb`) implement it and pass the same
  * contract suite.
  *
  * @example

@@ -223,7 +223,7 @@ class MemoryJobStore implements JobStore {
 
 /**
  * An in-memory {@link JobStore}: the default. Fast and exact, but its jobs live only as long as
- * the process; use {@link mongoJobStore} to survive crashes and share a job between processes.
+ * the process; use `mongoJobStore` (`@x/llm-batcher/mongodb`) to survive crashes and share a job between processes.
  * Share one instance between batchers to have several runners work a job in one process.
  *
  * @example

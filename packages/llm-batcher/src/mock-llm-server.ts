@@ -246,7 +246,7 @@ function readBody(request: IncomingMessage): Promise<string> {
  *
  * @example
  * ```ts
- * import { startMockLlmServer } from '@x/llm-batcher';
+ * import { startMockLlmServer } from '@x/llm-batcher/testing';
  * const server = await startMockLlmServer({
  *   latencyMs: 50,
  *   jitterMs: 10,

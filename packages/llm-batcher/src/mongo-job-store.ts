@@ -287,7 +287,8 @@ class MongoJobStore implements JobStore {
  * @example
  * ```ts
  * import { MongoClient } from 'mongodb';
- * import { createBatcher, mongoJobStore, mongoTaskSource } from '@x/llm-batcher';
+ * import { createBatcher } from '@x/llm-batcher';
+import { mongoJobStore, mongoTaskSource } from '@x/llm-batcher/mongodb';
  *
  * const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
  * const db = mongo.db('app');

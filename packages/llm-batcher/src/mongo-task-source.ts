@@ -28,7 +28,7 @@ export interface MongoTaskSourceOptions {
  *
  * @example
  * ```ts
- * import { mongoTaskSource } from '@x/llm-batcher';
+ * import { mongoTaskSource } from '@x/llm-batcher/mongodb';
  * const source = mongoTaskSource({ collection: db.collection('tasks') });
  * await batcher.createJob({ filter: { batch: 'reviews-2026-11', status: 'new' } });
  * ```

@@ -16,7 +16,7 @@ export interface LlmTask {
 }
 
 /**
- * Selects tasks in a {@link TaskSource}: a MongoDB query document for {@link mongoTaskSource}; for
+ * Selects tasks in a {@link TaskSource}: a MongoDB query document for `mongoTaskSource` (`@x/llm-batcher/mongodb`); for
  * {@link memoryTaskSource}, an object whose top-level fields must equal the payload's, or a
  * predicate.
  *

@@ -4,12 +4,11 @@ import {
   httpLlmClient,
   JobStateError,
   LlmHttpError,
-  type MockLlmServer,
   memoryJobStore,
   memoryTaskSource,
-  startMockLlmServer,
   type TaskResult,
 } from '../src/index.js';
+import { type MockLlmServer, startMockLlmServer } from '../src/testing.js';
 import { countingStore, makeTasks } from './counting-store.js';
 import { until } from './until.js';
 

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBatcher,
-  httpLlmClient,
-  type MockLlmServer,
-  memoryJobStore,
-  memoryTaskSource,
-  startMockLlmServer,
-  type TaskResult,
-} from '../src/index.js';
+import { createBatcher, httpLlmClient, memoryJobStore, memoryTaskSource, type TaskResult } from '../src/index.js';
+import { type MockLlmServer, startMockLlmServer } from '../src/testing.js';
 import { countingStore, makeTasks } from './counting-store.js';
 
 describe('a 5000-task job over real HTTP with every fault kind enabled', () => {

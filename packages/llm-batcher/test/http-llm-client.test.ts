@@ -11,10 +11,9 @@ import {
   LlmRequestError,
   LlmResponseError,
   LlmTimeoutError,
-  type MockLlmServer,
   parseRetryAfter,
-  startMockLlmServer,
 } from '../src/index.js';
+import { type MockLlmServer, startMockLlmServer } from '../src/testing.js';
 
 const signal = () => new AbortController().signal;
 const tasks = [

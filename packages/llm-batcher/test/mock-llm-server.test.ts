@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startMockLlmServer } from '../src/index.js';
+import { startMockLlmServer } from '../src/testing.js';
 
 const post = (url: string, body: unknown) =>
   fetch(url, {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createBatcher,
-  type LlmClient,
-  LlmHttpError,
-  memoryTaskSource,
-  mongoJobStore,
-  mongoTaskSource,
-} from '../src/index.js';
+import { createBatcher, type LlmClient, LlmHttpError, memoryTaskSource } from '../src/index.js';
+import { mongoJobStore, mongoTaskSource } from '../src/mongodb.js';
 import { countingStore, makeTasks } from './counting-store.js';
 import { FakeDb } from './fake-mongo.js';
 import { storeContract } from './store-contract.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { mongoJobStore } from '../src/index.js';
+import { mongoJobStore } from '../src/mongodb.js';
 import { storeContract } from './store-contract.js';
 
 const uri = process.env.MONGODB_URI;

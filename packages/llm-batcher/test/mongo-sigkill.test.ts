@@ -3,15 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Clock,
-  createBatcher,
-  httpLlmClient,
-  type MockLlmServer,
-  memoryTaskSource,
-  mongoJobStore,
-  startMockLlmServer,
-} from '../src/index.js';
+import { type Clock, createBatcher, httpLlmClient, memoryTaskSource } from '../src/index.js';
+import { mongoJobStore } from '../src/mongodb.js';
+import { type MockLlmServer, startMockLlmServer } from '../src/testing.js';
 import { makeTasks } from './counting-store.js';
 import { until } from './until.js';
 

@@ -6,10 +6,9 @@ import {
   InvalidArgumentError,
   type LlmClient,
   memoryTaskSource,
-  mongoJobStore,
-  mongoTaskSource,
-  startMockLlmServer,
 } from '../src/index.js';
+import { mongoJobStore, mongoTaskSource } from '../src/mongodb.js';
+import { startMockLlmServer } from '../src/testing.js';
 
 const source = memoryTaskSource([{ id: 'a', payload: 1 }]);
 const client: LlmClient = { complete: async () => ({ results: [] }) };

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createBatcher,
-  httpLlmClient,
-  type LlmClient,
-  LlmHttpError,
-  memoryTaskSource,
-  startMockLlmServer,
-} from '../src/index.js';
+import { createBatcher, httpLlmClient, type LlmClient, LlmHttpError, memoryTaskSource } from '../src/index.js';
+import { startMockLlmServer } from '../src/testing.js';
 import { makeTasks } from './counting-store.js';
 
 describe('rate limits', () => {

@@ -4,11 +4,10 @@ import {
   createBatcher,
   httpLlmClient,
   type LlmClient,
-  type MockLlmServer,
   memoryJobStore,
   memoryTaskSource,
-  startMockLlmServer,
 } from '../src/index.js';
+import { type MockLlmServer, startMockLlmServer } from '../src/testing.js';
 import { countingStore, makeTasks } from './counting-store.js';
 import { until } from './until.js';
 

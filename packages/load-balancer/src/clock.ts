@@ -1,6 +1,6 @@
 /**
  * Where the balancer reads the time and schedules its timers. Inject one in tests (a
- * {@link ManualClock}, or `systemClock` under vitest fake timers) so every timeout, heartbeat,
+ * `ManualClock` from `@x/load-balancer/testing`, or `systemClock` under vitest fake timers) so every timeout, heartbeat,
  * backoff and ejection path runs without sleeping.
  *
  * `setTimeout`/`clearTimeout` are optional: a clock with only `now()` uses the global timers

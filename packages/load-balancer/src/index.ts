@@ -1,5 +1,5 @@
 export type { Clock } from './clock.js';
-export { ManualClock, systemClock } from './clock.js';
+export { systemClock } from './clock.js';
 export {
   DuplicateWorkerError,
   HttpStatusError,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LoadBalancer, ManualClock } from '../src/index.js';
+import { LoadBalancer } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 import { flush, heldWorker, track } from './fixtures.js';
 
 describe('priority queue', () => {

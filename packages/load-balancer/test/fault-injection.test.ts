@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   LoadBalancer,
   LoadBalancerError,
-  ManualClock,
   RetriesExhaustedError,
   TaskTimeoutError,
   WorkerUnavailableError,
 } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 
 /** Small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {

@@ -1,10 +1,5 @@
-import {
-  type ExecuteContext,
-  LoadBalancer,
-  type LoadBalancerOptions,
-  ManualClock,
-  type WorkerSpec,
-} from '../src/index.js';
+import { type ExecuteContext, LoadBalancer, type LoadBalancerOptions, type WorkerSpec } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 
 /** A task handed to a controllable worker: the test settles it by hand. */
 export interface Held<T> {

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   LoadBalancer,
   type LoadBalancerOptions,
-  ManualClock,
   WorkerOverloadedError,
   type WorkerStateEvent,
   WorkerUnavailableError,
 } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 import { flush, heldWorker, manualBalancer, track } from './fixtures.js';
 
 function setup(options: LoadBalancerOptions<number> = {}) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LoadBalancer, ManualClock, WorkerOverloadedError, WorkerUnavailableError } from '../src/index.js';
+import { LoadBalancer, WorkerOverloadedError, WorkerUnavailableError } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 import { flush, heldWorker, track } from './fixtures.js';
 
 describe('more semantics', () => {

@@ -5,11 +5,11 @@ import {
   InvalidArgumentError,
   LoadBalancer,
   LoadBalancerError,
-  ManualClock,
   QueueFullError,
   ShutdownError,
   UnknownWorkerError,
 } from '../src/index.js';
+import { ManualClock } from '../src/testing.js';
 
 const execute = async (n: number) => n;
 

@@ -11,8 +11,8 @@ import {
   type LlmClient,
   type LlmTask,
   memoryTaskSource,
-  startMockLlmServer,
 } from '@x/llm-batcher';
+import { startMockLlmServer } from '@x/llm-batcher/testing';
 import { createLlmFleet } from '../src/index.js';
 
 const instant: LlmClient = {

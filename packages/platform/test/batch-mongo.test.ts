@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type MockLlmServer, startMockLlmServer } from '@x/llm-batcher';
+import { type MockLlmServer, startMockLlmServer } from '@x/llm-batcher/testing';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runX } from './run-x.js';

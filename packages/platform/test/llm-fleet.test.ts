@@ -1,13 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createBatcher,
-  type LlmTask,
-  type MockLlmServer,
-  memoryJobStore,
-  memoryTaskSource,
-  startMockLlmServer,
-} from '@x/llm-batcher';
+import { createBatcher, type LlmTask, memoryJobStore, memoryTaskSource } from '@x/llm-batcher';
+import { type MockLlmServer, startMockLlmServer } from '@x/llm-batcher/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countResultWrites } from '../src/counting-job-store.js';
 import {

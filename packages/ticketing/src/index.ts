@@ -36,8 +36,6 @@ export { formatFlashSaleReport, simulateFlashSale } from './flash-sale-simulatio
 export type { InvariantCheck, InvariantInput, InvariantReport } from './invariants.js';
 export { checkInvariants } from './invariants.js';
 export { memoryStore } from './memory-store.js';
-export type { MongoStoreOptions } from './mongo-store.js';
-export { mongoStore } from './mongo-store.js';
 export type {
   AuditEntry,
   AuditType,

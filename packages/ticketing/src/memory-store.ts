@@ -5,7 +5,7 @@ import type { TicketingStore } from './ticketing-store.js';
 
 /**
  * The in-memory {@link TicketingStore} (the default). It keeps the same single-document atomicity
- * as {@link mongoStore}: each `updateEvent` runs synchronously, in one turn of the event loop, so
+ * as `mongoStore` (`@x/ticketing/mongodb`): each `updateEvent` runs synchronously, in one turn of the event loop, so
  * no other update can interleave; records are copied in and out, so callers never share state
  * with the store. Everything is lost when the process exits.
  *

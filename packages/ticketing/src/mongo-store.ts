@@ -55,7 +55,8 @@ export interface MongoStoreOptions {
  * @example
  * ```ts
  * import { MongoClient } from 'mongodb';
- * import { createTicketing, mongoStore } from '@x/ticketing';
+ * import { createTicketing } from '@x/ticketing';
+import { mongoStore } from '@x/ticketing/mongodb';
  *
  * const client = await new MongoClient(process.env.MONGODB_URI!).connect();
  * const tix = createTicketing({ store: mongoStore({ db: client.db('tickets') }) });

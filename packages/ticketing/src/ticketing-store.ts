@@ -4,7 +4,7 @@ import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatu
 /**
  * Where `@x/ticketing` keeps its state. Every method is atomic on one record (one document); no
  * method needs a multi-document transaction. Implementations: {@link memoryStore} (default) and
- * {@link mongoStore}; both pass the same contract suite.
+ * `mongoStore` (`@x/ticketing/mongodb`); both pass the same contract suite.
  *
  * The invariants that need atomicity (no oversell, no seat twice, per-user limits, waitlist
  * priority, one decision per paid hold) all live in the per-event inventory document, changed

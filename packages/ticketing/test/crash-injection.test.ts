@@ -3,11 +3,11 @@ import {
   createTicketing,
   type Hold,
   memoryStore,
-  mongoStore,
   type Order,
   type Ticketing,
   type TicketingStore,
 } from '../src/index.js';
+import { mongoStore } from '../src/mongodb.js';
 import { fakeDb } from './fake-mongo.js';
 import { ManualClock, RecordingNotifier, RecordingPayments } from './fixtures.js';
 import { type FaultPlan, faultyStore } from './store-wrappers.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, mongoStore } from '../src/index.js';
+import { InvalidArgumentError } from '../src/index.js';
+import { mongoStore } from '../src/mongodb.js';
 import { fakeDb } from './fake-mongo.js';
 import { describeStoreContract } from './store-contract.js';
 

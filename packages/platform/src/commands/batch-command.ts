@@ -1,11 +1,5 @@
-import {
-  type Batcher,
-  createBatcher,
-  httpLlmClient,
-  type LlmClient,
-  mongoJobStore,
-  mongoTaskSource,
-} from '@x/llm-batcher';
+import { type Batcher, createBatcher, httpLlmClient, type LlmClient } from '@x/llm-batcher';
+import { mongoJobStore, mongoTaskSource } from '@x/llm-batcher/mongodb';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Db } from 'mongodb';
 import { runJobWithProgress } from '../batch-job-run.js';

@@ -1,10 +1,5 @@
-import {
-  createBatcher,
-  type MockLlmServer,
-  memoryJobStore,
-  memoryTaskSource,
-  startMockLlmServer,
-} from '@x/llm-batcher';
+import { createBatcher, memoryJobStore, memoryTaskSource } from '@x/llm-batcher';
+import { type MockLlmServer, startMockLlmServer } from '@x/llm-batcher/testing';
 import { runJobWithProgress } from '../batch-job-run.js';
 import type { CliContext } from '../cli-context.js';
 import { countResultWrites, type ResultWriteCounts } from '../counting-job-store.js';
