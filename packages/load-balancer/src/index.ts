@@ -1,9 +1,12 @@
+// The one Retry-After parser of the x packages (httpWorker, @x/llm-batcher and the docs' recipes use it).
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export {
   DuplicateWorkerError,
   HttpStatusError,
   InvalidArgumentError,
+  InvalidResponseError,
   LoadBalancerError,
   QueueFullError,
   RetriesExhaustedError,
