@@ -195,6 +195,7 @@ export class Dispatcher<Task> implements HealthHost {
     const queue = this.queue;
     const out = this.#out;
     const health = this.#health;
+    let settledHere = false;
     try {
       do {
         this.#pumpAgain = false;
@@ -217,6 +218,16 @@ export class Dispatcher<Task> implements HealthHost {
               this.#park(head as TaskState);
               continue;
             }
+            const state = head as TaskState;
+            if (state.attempts >= state.maxAttempts) {
+              // every worker in rotation has failed it and its attempts are spent
+              queue.shift(bucket, out);
+              clearDequeued(out);
+              const error = new RetriesExhaustedError(state.attempts, 'max-attempts', state.lastError);
+              this.#reject(state, state.resolve as Resolve, error, state.priority, state.attempts);
+              settledHere = true;
+              continue;
+            }
             // every worker in rotation has failed it: any may take the next attempt
             if (health.active > 0) worker = this.#picker.pick(health.list, undefined);
           }
@@ -234,6 +245,7 @@ export class Dispatcher<Task> implements HealthHost {
       out.state = undefined;
     }
     this.#checkSizeWaiters();
+    if (settledHere) this.#checkIdle();
   }
 
   #park(state: TaskState): void {
@@ -241,6 +253,7 @@ export class Dispatcher<Task> implements HealthHost {
     this.parked.push(state);
     clearDequeued(this.#out);
   }
+
 
   /**
    * Parked tasks go first (they were at the head of the queue): each to a free worker it has not
@@ -442,6 +455,7 @@ export class Dispatcher<Task> implements HealthHost {
     }
     if (state.settled) return;
     state.attempt = null;
+    state.lastError = error;
     if (kind === 'overloaded') {
       state.attempts--; // a push-back is not an attempt
     } else {
@@ -559,6 +573,7 @@ export class Dispatcher<Task> implements HealthHost {
     state.task = undefined;
     state.resolve = undefined;
     state.failedOn = undefined;
+    state.lastError = undefined;
   }
 
   #reject(state: TaskState | undefined, resolve: Resolve, error: unknown, priority: number, attempts: number): void {

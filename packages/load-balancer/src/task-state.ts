@@ -20,6 +20,8 @@ export class TaskState {
   attempt: Attempt | null = null;
   /** Every worker an attempt of this task failed on (Envoy's previous hosts): later attempts avoid them. */
   failedOn: WorkerEntry[] | undefined = undefined;
+  /** The error of the last failed attempt (the `cause` if the task runs out of attempts). */
+  lastError: unknown = undefined;
   /** Waiting out a retry backoff. */
   retryTimer: unknown = undefined;
   /** Counted in the retry budget's "retries in progress". */
