@@ -254,7 +254,6 @@ export class Dispatcher<Task> implements HealthHost {
     clearDequeued(this.#out);
   }
 
-
   /**
    * Parked tasks go first (they were at the head of the queue): each to a free worker it has not
    * failed on, or back to the queue once no such worker is left in rotation.

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpWorker, LoadBalancer, WorkerUnavailableError, type WorkerSpec } from '../src/index.js';
+import { httpWorker, LoadBalancer, type WorkerSpec, WorkerUnavailableError } from '../src/index.js';
 
 type Kind = 'unavailable' | '503' | 'refused' | 'hang' | '429';
 const KINDS: readonly Kind[] = ['unavailable', '503', 'refused', 'hang', '429'];
@@ -107,21 +107,27 @@ for (const n of [2, 3, 5]) {
 }
 
 describe('fault matrix: n workers, k < n failing, every failure kind; default options', () => {
-  it.each(cases)('n=$n k=$k failing: $kinds', async ({ n, k, kinds }) => {
-    const lb = new LoadBalancer<Task, Result>();
-    // failing workers first: a first pick that favours the start of the list meets them
-    kinds.forEach((kind, i) => lb.addWorker(failingWorker(kind, `fail-${i}-${kind}`)));
-    for (let i = 0; i < n - k; i++) lb.addWorker(healthyWorker(`ok-${i}`, i));
-    const tasks = Array.from({ length: 24 }, (_, n) => lb.submit({ n }));
-    const outcomes = await Promise.allSettled(tasks);
-    const failed = outcomes.filter((o) => o.status === 'rejected');
-    expect(failed.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
-    expect(outcomes.map((o) => (o as PromiseFulfilledResult<Result>).value.echo.n)).toEqual(
-      Array.from({ length: 24 }, (_, n) => n),
-    );
-    expect(lb.stats().completed).toBe(24);
-    await lb.shutdown({ drain: false });
-  }, 20_000);
+  it.each(cases)(
+    'n=$n k=$k failing: $kinds',
+    async ({ n, k, kinds }) => {
+      const lb = new LoadBalancer<Task, Result>();
+      // failing workers first: a first pick that favours the start of the list meets them
+      kinds.forEach((kind, i) => {
+        lb.addWorker(failingWorker(kind, `fail-${i}-${kind}`));
+      });
+      for (let i = 0; i < n - k; i++) lb.addWorker(healthyWorker(`ok-${i}`, i));
+      const tasks = Array.from({ length: 24 }, (_, n) => lb.submit({ n }));
+      const outcomes = await Promise.allSettled(tasks);
+      const failed = outcomes.filter((o) => o.status === 'rejected');
+      expect(failed.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+      expect(outcomes.map((o) => (o as PromiseFulfilledResult<Result>).value.echo.n)).toEqual(
+        Array.from({ length: 24 }, (_, n) => n),
+      );
+      expect(lb.stats().completed).toBe(24);
+      await lb.shutdown({ drain: false });
+    },
+    20_000,
+  );
 
   it('the issue scenario: one worker answers 503, one dies 30 ms into the run, one stays healthy; 200 tasks', async () => {
     let stop: (() => void) | undefined;
