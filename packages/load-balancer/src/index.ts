@@ -1,5 +1,3 @@
-// The one Retry-After parser of the x packages (httpWorker, @x/llm-batcher and the docs' recipes use it).
-export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export {
@@ -41,6 +39,8 @@ export type {
   Strategy,
   SubmitOptions,
 } from './options.js';
+export type { HeaderSource } from './retry-after.js';
+export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
 export type { LoadBalancerStats, Percentiles } from './stats.js';
 export type {
   ExecuteContext,

@@ -75,7 +75,9 @@ export interface AgingOptions {
 }
 
 /**
- * Options of `new LoadBalancer(options)`. Every field is optional.
+ * Options of `new LoadBalancer(options)`. Every field is optional; an unknown key is an
+ * {@link InvalidArgumentError} listing the valid ones. Every duration (`…Ms`) is in
+ * milliseconds, finite, from 0 to 2^31−1 (the longest delay a Node timer honours).
  *
  * @example
  * ```ts
