@@ -38,10 +38,17 @@ function captureResolve(resolve: Resolve): void {
   capturedResolve = resolve;
 }
 
-/** A new promise and its resolve function (its reject function is never kept: see {@link Rejection}). */
-export function newTaskPromise<Result>(): [Promise<Result>, Resolve] {
-  const promise = new Promise<Result>(captureResolve as (resolve: (value: Result) => void) => void);
-  return [promise, capturedResolve];
+/**
+ * A new promise whose resolve function {@link lastResolve} then returns (its reject function is
+ * never kept: see {@link Rejection}). Two calls rather than a pair, so the hot path allocates nothing more.
+ */
+export function newTaskPromise<Result>(): Promise<Result> {
+  return new Promise<Result>(captureResolve as (resolve: (value: Result) => void) => void);
+}
+
+/** The resolve function of the promise {@link newTaskPromise} made last. */
+export function lastResolve(): Resolve {
+  return capturedResolve;
 }
 
 /** Counters behind `lb.stats()`. */
@@ -94,6 +101,9 @@ export class Dispatcher<Task> implements HealthHost {
   #sampleCounter = 0;
   #pumping = false;
   #pumpAgain = false;
+  /** A task is unsettled, so the keep-alive is held. */
+  #busy = false;
+  readonly #maxQueueSize: number;
   #idleWaiters: Array<() => void> = [];
   #sizeWaiters: Array<{ limit: number; resolve: () => void }> = [];
 
@@ -111,6 +121,7 @@ export class Dispatcher<Task> implements HealthHost {
     this.#retry = retry;
     this.#picker = new WorkerPicker(options.strategy, options.random);
     this.#keepAlive = new KeepAlive(options.clock);
+    this.#maxQueueSize = options.maxQueueSize;
     const aging = options.aging;
     this.#agingInterval = aging ? aging.intervalMs : 0;
     this.#agingBoost = aging ? aging.boost : 0;
@@ -137,18 +148,19 @@ export class Dispatcher<Task> implements HealthHost {
    */
   full(): boolean {
     const waiting = this.queue.live + this.parked.length;
-    if (waiting < this.#options.maxQueueSize) return false;
+    if (waiting < this.#maxQueueSize) return false;
     return waiting > 0 || !(this.#health.active > 0 || this.#outliers.panicking());
   }
 
-  /** The hot path of `submit(task)` without options. */
+  /** The hot path of `submit(task)` without options (the caller checked `full()`). */
   submitPlain(task: Task): Promise<unknown> {
-    const [promise, resolve] = newTaskPromise();
+    const promise = new Promise<unknown>(captureResolve);
+    const resolve = capturedResolve;
     // the enqueue time feeds aging (always read then) and the waitMs sample (1 task in 8)
     const time =
       this.#agingInterval !== 0 || (this.#sampleCounter++ & 7) === 0 ? this.#options.clock.now() : Number.NaN;
     this.queue.push(0, task, resolve, undefined, time);
-    if (!this.#keepAlive.held) this.#keepAlive.hold();
+    if (!this.#busy) this.#hold();
     if (this.#health.active > 0 || this.#outliers.panicking()) this.pump();
     return promise;
   }
@@ -156,7 +168,7 @@ export class Dispatcher<Task> implements HealthHost {
   /** Queues a task that has its own state (options were given). */
   submitWithState(state: TaskState, now: number): void {
     this.queue.push(state.priority, state.task, state.resolve, state, now);
-    if (!this.#keepAlive.held) this.#keepAlive.hold();
+    if (!this.#busy) this.#hold();
     if (this.#health.active > 0 || this.#outliers.panicking()) this.pump();
   }
 
@@ -623,9 +635,18 @@ export class Dispatcher<Task> implements HealthHost {
     return new Promise((resolve) => this.#sizeWaiters.push({ limit, resolve }));
   }
 
+  /** Work arrived: hold the process open until the balancer is idle again. */
+  #hold(): void {
+    this.#busy = true;
+    this.#keepAlive.hold();
+  }
+
   #checkIdle(): void {
     if (!this.isIdle()) return;
-    this.#keepAlive.release();
+    if (this.#busy) {
+      this.#busy = false;
+      this.#keepAlive.release();
+    }
     if (this.#idleWaiters.length > 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
     if (this.#events.wants('idle')) this.#events.emit('idle', {});
   }

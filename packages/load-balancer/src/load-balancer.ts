@@ -1,4 +1,4 @@
-import { Dispatcher, newTaskPromise } from './dispatcher.js';
+import { Dispatcher, lastResolve, newTaskPromise } from './dispatcher.js';
 import {
   DuplicateWorkerError,
   ShutdownError,
@@ -243,7 +243,8 @@ export class LoadBalancer<Task, Result> {
       const dispatcher = this.#dispatcher;
       if (dispatcher.full()) return dispatcher.rejectFull(priority, options.key);
       if (signal?.aborted) throw dispatcher.rejectAborted(signal, priority, options.key);
-      const [promise, resolve] = newTaskPromise<Result>();
+      const promise = newTaskPromise<Result>();
+      const resolve = lastResolve();
       const state = new TaskState(priority, options.key, maxAttempts);
       state.task = task;
       state.resolve = resolve;
