@@ -24,8 +24,9 @@ export interface Clock {
 /**
  * The default clock: `Date.now()` and the global `setTimeout`/`clearTimeout`. The balancer
  * `unref()`s its background timers (heartbeats, health-check deadlines, ejection and push-back
- * periods), so an idle balancer never keeps the process alive; deadlines of pending work (task
- * timeouts, retry backoffs, drain and shutdown timeouts) stay referenced.
+ * periods), so an idle balancer never keeps the process alive; while any task is unsettled, one
+ * referenced keep-alive timer holds the process open, and deadlines of pending work (task
+ * timeouts, retry backoffs, drain and shutdown timeouts) are referenced too.
  *
  * @example
  * ```ts

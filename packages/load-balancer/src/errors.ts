@@ -1,3 +1,5 @@
+import { expected, MAX_RETRY_AFTER_MS, quoteInput } from '@x/checks';
+
 /**
  * Base class of every error the load balancer rejects a call with, so callers can
  * `instanceof LoadBalancerError` to tell the balancer's errors from their tasks' own.
@@ -192,13 +194,19 @@ export class WorkerUnavailableError extends LoadBalancerError {
  * balancer requeues the task at once with its original priority and enqueue time, without
  * counting a failure or an attempt, and marks the worker `overloaded` (reason `'retry-after'`)
  * until `retryAfterMs` has passed (default: the balancer's `overloadCooldownMs`). `httpWorker`
- * throws it for HTTP 429, reading `Retry-After`.
+ * throws it for HTTP 429, reading the response headers with {@link parseRetryAfter}.
+ *
+ * @throws {@link InvalidArgumentError} when `retryAfterMs` is not a number from 0 to
+ * {@link MAX_RETRY_AFTER_MS} (NaN, negative or longer than an hour): clamp a server's value
+ * first, as {@link parseRetryAfter} does.
  *
  * @example
  * ```ts
  * async execute(task) {
  *   const response = await callLlm(task);
- *   if (response.status === 429) throw new WorkerOverloadedError('rate limited', { retryAfterMs: 2000 });
+ *   if (response.status === 429) {
+ *     throw new WorkerOverloadedError('rate limited', { retryAfterMs: parseRetryAfter(response.headers) });
+ *   }
  *   return response.body;
  * }
  * ```
@@ -207,9 +215,52 @@ export class WorkerOverloadedError extends LoadBalancerError {
   override name = 'WorkerOverloadedError';
   /** How long the worker should get no new tasks, in milliseconds; `undefined` uses `overloadCooldownMs`. */
   readonly retryAfterMs: number | undefined;
-  constructor(message = 'Worker is overloaded', options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(message = 'Worker is overloaded', options: { retryAfterMs?: number | undefined; cause?: unknown } = {}) {
+    const retryAfterMs = options?.retryAfterMs;
+    if (
+      retryAfterMs !== undefined &&
+      !(typeof retryAfterMs === 'number' && retryAfterMs >= 0 && retryAfterMs <= MAX_RETRY_AFTER_MS)
+    ) {
+      throw new InvalidArgumentError(
+        expected('retryAfterMs', `a number of ms from 0 to ${MAX_RETRY_AFTER_MS} (MAX_RETRY_AFTER_MS)`, retryAfterMs),
+      );
+    }
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retryAfterMs = options.retryAfterMs;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * `httpWorker` got a 2xx answer whose body is not JSON. The message names the worker, the URL,
+ * the status and the start of the body. A task error (the answer, not the connection, is at
+ * fault): retried only if `retryOn` says so.
+ *
+ * @example
+ * ```ts
+ * try { await lb.submit(task); }
+ * catch (error) { if (error instanceof InvalidResponseError) console.error(error.workerId, error.status, error.bodySnippet); }
+ * ```
+ */
+export class InvalidResponseError extends LoadBalancerError {
+  override name = 'InvalidResponseError';
+  /** The worker that answered. */
+  readonly workerId: string;
+  /** The URL the task was POSTed to. */
+  readonly url: string;
+  /** The HTTP status code (2xx). */
+  readonly status: number;
+  /** The first characters of the body (at most 200). */
+  readonly bodySnippet: string;
+  constructor(workerId: string, url: string, status: number, body: string, cause: unknown) {
+    const bodySnippet = body.length > 200 ? `${body.slice(0, 199)}…` : body;
+    super(
+      `Worker \`${workerId}\`: POST ${url} answered HTTP ${status} with a body that is not JSON: ${quoteInput(body)}`,
+      { cause },
+    );
+    this.workerId = workerId;
+    this.url = url;
+    this.status = status;
+    this.bodySnippet = bodySnippet;
   }
 }
 

@@ -1,5 +1,6 @@
-import { HttpStatusError, WorkerOverloadedError, WorkerUnavailableError } from './errors.js';
-import { expectInteger, expectNumber, expectObject, invalid } from './validation.js';
+import { parseRetryAfter } from '@x/checks';
+import { HttpStatusError, InvalidResponseError, WorkerOverloadedError, WorkerUnavailableError } from './errors.js';
+import { expectDuration, expectInteger, expectOptions, invalid } from './validation.js';
 import type { ExecuteContext, HealthReport, WorkerSpec } from './worker.js';
 
 /**
@@ -24,19 +25,40 @@ export interface HttpWorkerOptions {
    * with a numeric `load` in [0, 1] reports the load. @defaultValue no health check
    */
   healthPath?: string;
-  /** Per-request timeout (ms); a request that takes longer is aborted and counts as a worker error. @defaultValue `30000` */
+  /**
+   * Per-request timeout (ms, above 0 and at most 2^31−1); a request that takes longer is aborted
+   * and counts as a worker error. @defaultValue `30000`
+   */
   timeoutMs?: number;
   /** Extra request headers (e.g. authorization). */
   headers?: Record<string, string>;
 }
 
+const HTTP_WORKER_KEYS = [
+  'id',
+  'url',
+  'capacity',
+  'weight',
+  'healthPath',
+  'timeoutMs',
+  'headers',
+] as const satisfies ReadonlyArray<keyof HttpWorkerOptions>;
+
 /**
  * A worker spec that runs tasks on a remote HTTP service: POSTs the task as JSON to `url` and
  * resolves with the JSON response, using the global `fetch`. Failures are classified:
- * connection errors, its own timeout and HTTP 502/503/504 throw {@link WorkerUnavailableError}
- * (the worker failed: failover, ejection); HTTP 429 throws {@link WorkerOverloadedError} with
- * `Retry-After` (seconds or an HTTP date) as `retryAfterMs`; any other non-2xx throws
- * {@link HttpStatusError} (a task error). Aborts of the attempt's signal abort the request.
+ * - connection errors, its own timeout and HTTP 502/503/504 throw {@link WorkerUnavailableError}
+ *   (the worker failed: failover, ejection);
+ * - HTTP 429 throws {@link WorkerOverloadedError} with `retryAfterMs` read by
+ *   {@link parseRetryAfter} (`retry-after-ms`, else `Retry-After` in seconds or as an HTTP date,
+ *   clamped to {@link MAX_RETRY_AFTER_MS}; none readable: the balancer's `overloadCooldownMs`);
+ * - any other non-2xx throws {@link HttpStatusError}, and a 2xx whose body is not JSON throws
+ *   {@link InvalidResponseError} (task errors);
+ * - an error before anything is sent (the task cannot be serialized as JSON: a BigInt, a cycle;
+ *   the request cannot be built) rejects the task with that original error, and no worker is
+ *   blamed.
+ *
+ * Aborts of the attempt's signal abort the request.
  *
  * @example
  * ```ts
@@ -44,7 +66,7 @@ export interface HttpWorkerOptions {
  * ```
  */
 export function httpWorker<Task, Result>(options: HttpWorkerOptions): WorkerSpec<Task, Result> {
-  expectObject('options', options);
+  expectOptions('options', 'httpWorker', options, HTTP_WORKER_KEYS);
   if (typeof options.id !== 'string' || options.id.length === 0) throw invalid('id', 'a non-empty string', options.id);
   let url: URL;
   try {
@@ -55,7 +77,7 @@ export function httpWorker<Task, Result>(options: HttpWorkerOptions): WorkerSpec
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw invalid('url', 'an absolute http(s) URL', options.url);
   expectInteger('capacity', options.capacity, 1);
-  const timeoutMs = options.timeoutMs === undefined ? 30000 : expectNumber('timeoutMs', options.timeoutMs, 0, true);
+  const timeoutMs = options.timeoutMs === undefined ? 30000 : expectDuration('timeoutMs', options.timeoutMs, true);
   if (options.healthPath !== undefined && typeof options.healthPath !== 'string') {
     throw invalid('healthPath', 'a string', options.healthPath);
   }
@@ -68,36 +90,46 @@ export function httpWorker<Task, Result>(options: HttpWorkerOptions): WorkerSpec
     capacity: options.capacity,
     ...(options.weight === undefined ? {} : { weight: options.weight }),
     async execute(task: Task, context: ExecuteContext): Promise<Result> {
+      // Everything before the request leaves is the task's business: a task that JSON cannot
+      // serialize (BigInt, a cycle) or a request that cannot be built rejects with its own
+      // error, and the worker is not blamed.
+      const body = JSON.stringify(task);
       const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), timeoutMs);
       const signal = AbortSignal.any([context.signal, timeout.signal]);
+      const request = new Request(url, { method: 'POST', headers, body, signal });
+      const timer = setTimeout(() => timeout.abort(), timeoutMs);
       try {
         let response: Response;
         try {
-          response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(task), signal });
+          response = await fetch(request);
         } catch (error) {
           throw classifyFailure(error, context.signal, timeout.signal, id, url, timeoutMs);
         }
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          throw classifyFailure(error, context.signal, timeout.signal, id, url, timeoutMs);
+        }
+        const status = response.status;
         if (response.ok) {
           try {
-            return (await response.json()) as Result;
+            return JSON.parse(text) as Result;
           } catch (error) {
-            throw classifyFailure(error, context.signal, timeout.signal, id, url, timeoutMs);
+            throw new InvalidResponseError(id, url.href, status, text, error);
           }
         }
-        const body = await response.text().catch(() => '');
-        const status = response.status;
         if (status === 502 || status === 503 || status === 504) {
           throw new WorkerUnavailableError(`Worker \`${id}\`: POST ${url.href} answered HTTP ${status}`);
         }
         if (status === 429) {
-          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+          const retryAfterMs = parseRetryAfter(response.headers);
           throw new WorkerOverloadedError(
             `Worker \`${id}\`: POST ${url.href} answered HTTP 429`,
             retryAfterMs === undefined ? {} : { retryAfterMs },
           );
         }
-        throw new HttpStatusError(url.href, status, body);
+        throw new HttpStatusError(url.href, status, text);
       } finally {
         clearTimeout(timer);
       }
@@ -134,7 +166,6 @@ function classifyFailure(
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) return error; // a malformed JSON body is the answer's fault, not the connection's
   return new WorkerUnavailableError(`Worker \`${id}\`: POST ${url.href} failed (${describeError(error)})`, {
     cause: error,
   });
@@ -145,14 +176,4 @@ function describeError(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or unreadable. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }

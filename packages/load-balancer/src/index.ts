@@ -4,6 +4,7 @@ export {
   DuplicateWorkerError,
   HttpStatusError,
   InvalidArgumentError,
+  InvalidResponseError,
   LoadBalancerError,
   QueueFullError,
   RetriesExhaustedError,
@@ -38,6 +39,8 @@ export type {
   Strategy,
   SubmitOptions,
 } from './options.js';
+export type { HeaderSource } from './retry-after.js';
+export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
 export type { LoadBalancerStats, Percentiles } from './stats.js';
 export type {
   ExecuteContext,

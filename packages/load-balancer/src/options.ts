@@ -1,6 +1,15 @@
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { expectFraction, expectFunction, expectInteger, expectNumber, expectObject, invalid } from './validation.js';
+import {
+  expectDuration,
+  expectFraction,
+  expectFunction,
+  expectInteger,
+  expectNumber,
+  expectObject,
+  expectOptions,
+  invalid,
+} from './validation.js';
 
 /**
  * How a worker is chosen among those that can take a task.
@@ -19,7 +28,14 @@ export interface EjectionOptions {
   baseEjectionTimeMs?: number;
   /** Upper bound of the growing ejection time (ms). @defaultValue `300000` */
   maxEjectionTimeMs?: number;
-  /** At most this percentage of workers can be ejected at once (at least one always can). @defaultValue `50` */
+  /**
+   * At most this percentage of workers can be ejected at once (at least one always can), so a
+   * fault that hits every worker (a bad dependency, bad tasks) does not empty the pool. The cap
+   * only holds while the workers left in rotation are failing too: a failing worker is ejected
+   * beyond it whenever another worker in rotation has not failed since its last success (as in
+   * Envoy, where the cap protects the pool only when the remaining hosts are no better).
+   * @defaultValue `50`
+   */
   maxEjectionPercent?: number;
 }
 
@@ -33,7 +49,12 @@ export interface RetryBudgetOptions {
 
 /** Retries of failed attempts. */
 export interface RetryOptions {
-  /** Attempts per task in total (first one included), unless `submit` says otherwise. @defaultValue `3` */
+  /**
+   * Attempts per task in total (first one included), unless `submit` says otherwise. A failover
+   * (the worker failed) is never refused while a worker the task has not failed on is still in
+   * rotation (not `unreachable`, `draining` or removed): `maxAttempts` bounds the attempts once
+   * every such worker has failed the task. @defaultValue `3`
+   */
   maxAttempts?: number;
   /** Backoff base (ms): the delay before retry n is random in [0, min(maxDelayMs, baseDelayMs × 2^(n-1))) ("full jitter"). @defaultValue `100` */
   baseDelayMs?: number;
@@ -54,7 +75,9 @@ export interface AgingOptions {
 }
 
 /**
- * Options of `new LoadBalancer(options)`. Every field is optional.
+ * Options of `new LoadBalancer(options)`. Every field is optional; an unknown key is an
+ * {@link InvalidArgumentError} listing the valid ones. Every duration (`…Ms`) is in
+ * milliseconds, finite, from 0 to 2^31−1 (the longest delay a Node timer honours).
  *
  * @example
  * ```ts
@@ -178,22 +201,53 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
 }
 
+const OPTION_KEYS = [
+  'strategy',
+  'heartbeatIntervalMs',
+  'heartbeatTimeoutMs',
+  'healthCheckTimeoutMs',
+  'unhealthyThreshold',
+  'healthyThreshold',
+  'overloadThreshold',
+  'overloadRecoveryThreshold',
+  'overloadCooldownMs',
+  'ejection',
+  'retry',
+  'retryOn',
+  'panicThreshold',
+  'maxQueueSize',
+  'aging',
+  'clock',
+  'random',
+] as const satisfies ReadonlyArray<keyof LoadBalancerOptions>;
+const EJECTION_KEYS = [
+  'consecutiveFailures',
+  'baseEjectionTimeMs',
+  'maxEjectionTimeMs',
+  'maxEjectionPercent',
+] as const satisfies ReadonlyArray<keyof EjectionOptions>;
+const RETRY_KEYS = ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'budget'] as const satisfies ReadonlyArray<
+  keyof RetryOptions
+>;
+const BUDGET_KEYS = ['percent', 'minConcurrency'] as const satisfies ReadonlyArray<keyof RetryBudgetOptions>;
+const AGING_KEYS = ['intervalMs', 'boost', 'maxBoost'] as const satisfies ReadonlyArray<keyof AgingOptions>;
+/** The keys `submit` accepts. */
+export const SUBMIT_KEYS = ['priority', 'timeoutMs', 'signal', 'maxAttempts', 'key'] as const satisfies ReadonlyArray<
+  keyof SubmitOptions
+>;
+/** The keys `removeWorker` and `shutdown` accept. */
+export const DRAIN_KEYS = ['drain', 'timeoutMs'] as const satisfies ReadonlyArray<keyof ShutdownOptions>;
+
 /** Applies defaults and validates every option, throwing {@link InvalidArgumentError} on bad input. */
-export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): ResolvedOptions<Task> {
-  expectObject('options', options);
+export function resolveOptions<Task>(input: LoadBalancerOptions<Task> = {}): ResolvedOptions<Task> {
+  const options = expectOptions('options', 'LoadBalancer', input, OPTION_KEYS) as LoadBalancerOptions<Task>;
   const strategy = orDefault(options.strategy, 'least-loaded');
   if (!strategies.includes(strategy)) throw invalid('strategy', `one of ${strategies.join(', ')}`, strategy);
-  const heartbeatIntervalMs = expectNumber(
-    'heartbeatIntervalMs',
-    orDefault(options.heartbeatIntervalMs, 5000),
-    0,
-    true,
-  );
-  const heartbeatTimeoutMs = expectNumber('heartbeatTimeoutMs', orDefault(options.heartbeatTimeoutMs, 15000), 0, true);
-  const healthCheckTimeoutMs = expectNumber(
+  const heartbeatIntervalMs = expectDuration('heartbeatIntervalMs', orDefault(options.heartbeatIntervalMs, 5000), true);
+  const heartbeatTimeoutMs = expectDuration('heartbeatTimeoutMs', orDefault(options.heartbeatTimeoutMs, 15000), true);
+  const healthCheckTimeoutMs = expectDuration(
     'healthCheckTimeoutMs',
     orDefault(options.healthCheckTimeoutMs, heartbeatIntervalMs),
-    0,
     true,
   );
   const overloadThreshold = expectFraction('overloadThreshold', orDefault(options.overloadThreshold, 0.9));
@@ -210,21 +264,26 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
   }
   let ejection: ResolvedOptions<Task>['ejection'] = false;
   if (options.ejection !== false) {
-    const e = expectObject('ejection', orDefault<EjectionOptions>(options.ejection, {}));
+    const e = expectOptions('ejection', 'ejection', orDefault<EjectionOptions>(options.ejection, {}), EJECTION_KEYS);
     ejection = {
       consecutiveFailures: expectInteger('ejection.consecutiveFailures', orDefault(e.consecutiveFailures, 5), 1),
-      baseEjectionTimeMs: expectNumber('ejection.baseEjectionTimeMs', orDefault(e.baseEjectionTimeMs, 30000), 0),
-      maxEjectionTimeMs: expectNumber('ejection.maxEjectionTimeMs', orDefault(e.maxEjectionTimeMs, 300000), 0),
+      baseEjectionTimeMs: expectDuration('ejection.baseEjectionTimeMs', orDefault(e.baseEjectionTimeMs, 30000)),
+      maxEjectionTimeMs: expectDuration('ejection.maxEjectionTimeMs', orDefault(e.maxEjectionTimeMs, 300000)),
       maxEjectionPercent: expectNumber('ejection.maxEjectionPercent', orDefault(e.maxEjectionPercent, 50), 0),
     };
     if (ejection.maxEjectionPercent > 100) {
       throw invalid('ejection.maxEjectionPercent', 'a number from 0 to 100', ejection.maxEjectionPercent);
     }
   }
-  const retry = expectObject('retry', orDefault<RetryOptions>(options.retry, {})) as RetryOptions;
+  const retry = expectOptions('retry', 'retry', orDefault<RetryOptions>(options.retry, {}), RETRY_KEYS) as RetryOptions;
   let budget: ResolvedOptions<Task>['budget'] = false;
   if (retry.budget !== false) {
-    const b = expectObject('retry.budget', orDefault<RetryBudgetOptions>(retry.budget, {}));
+    const b = expectOptions(
+      'retry.budget',
+      'retry.budget',
+      orDefault<RetryBudgetOptions>(retry.budget, {}),
+      BUDGET_KEYS,
+    );
     budget = {
       percent: expectNumber('retry.budget.percent', orDefault(b.percent, 20), 0),
       minConcurrency: expectInteger('retry.budget.minConcurrency', orDefault(b.minConcurrency, 3), 0),
@@ -232,9 +291,9 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
   }
   let aging: ResolvedOptions<Task>['aging'] = false;
   if (options.aging !== undefined && options.aging !== false) {
-    const a = expectObject('aging', options.aging);
+    const a = expectOptions('aging', 'aging', options.aging, AGING_KEYS);
     aging = {
-      intervalMs: expectNumber('aging.intervalMs', a.intervalMs, 0, true),
+      intervalMs: expectDuration('aging.intervalMs', a.intervalMs, true),
       boost: expectNumber('aging.boost', orDefault(a.boost, 1), 0),
       maxBoost: orDefault(a.maxBoost as number | undefined, Number.POSITIVE_INFINITY),
     };
@@ -273,11 +332,11 @@ export function resolveOptions<Task>(options: LoadBalancerOptions<Task> = {}): R
     healthyThreshold: expectInteger('healthyThreshold', orDefault(options.healthyThreshold, 1), 1),
     overloadThreshold,
     overloadRecoveryThreshold,
-    overloadCooldownMs: expectNumber('overloadCooldownMs', orDefault(options.overloadCooldownMs, 1000), 0),
+    overloadCooldownMs: expectDuration('overloadCooldownMs', orDefault(options.overloadCooldownMs, 1000)),
     ejection,
     maxAttempts: expectInteger('retry.maxAttempts', orDefault(retry.maxAttempts, 3), 1),
-    baseDelayMs: expectNumber('retry.baseDelayMs', orDefault(retry.baseDelayMs, 100), 0),
-    maxDelayMs: expectNumber('retry.maxDelayMs', orDefault(retry.maxDelayMs, 10000), 0),
+    baseDelayMs: expectDuration('retry.baseDelayMs', orDefault(retry.baseDelayMs, 100)),
+    maxDelayMs: expectDuration('retry.maxDelayMs', orDefault(retry.maxDelayMs, 10000)),
     budget,
     retryOn: expectFunction(
       'retryOn',

@@ -1,4 +1,5 @@
 import type { Attempt } from './attempt.js';
+import type { WorkerEntry } from './worker-entry.js';
 
 /**
  * The per-task bookkeeping that a plain `submit(task)` does not need: created at submit when
@@ -17,8 +18,10 @@ export class TaskState {
   settled = false;
   /** The running attempt, if one is current. */
   attempt: Attempt | null = null;
-  /** Worker to avoid for the next attempt (the one that just failed). */
-  avoid: string | undefined = undefined;
+  /** Every worker an attempt of this task failed on (Envoy's previous hosts): later attempts avoid them. */
+  failedOn: WorkerEntry[] | undefined = undefined;
+  /** The error of the last failed attempt (the `cause` if the task runs out of attempts). */
+  lastError: unknown = undefined;
   /** Waiting out a retry backoff. */
   retryTimer: unknown = undefined;
   /** Counted in the retry budget's "retries in progress". */
@@ -26,8 +29,11 @@ export class TaskState {
   timeoutTimer: unknown = undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
-  /** Where the task is: queued, running, waiting for a retry, or done. */
-  where: 'queued' | 'running' | 'retry-wait' | 'done' = 'queued';
+  /**
+   * Where the task is: queued, parked (waiting for a worker it has not failed on to free a
+   * slot), running, waiting out a retry backoff, or done.
+   */
+  where: 'queued' | 'parked' | 'running' | 'retry-wait' | 'done' = 'queued';
   /** The task and its resolver, kept while it waits out a retry backoff. */
   task: unknown = undefined;
   resolve: unknown = undefined;

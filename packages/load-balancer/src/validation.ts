@@ -1,17 +1,9 @@
+import { durationProblem, expected, unknownOptionsMessage } from '@x/checks';
 import { InvalidArgumentError } from './errors.js';
 
-/** Renders a received value for an error message: `` `0` (number) ``. */
-export function describe(value: unknown): string {
-  let shown: string;
-  if (typeof value === 'string') shown = JSON.stringify(value);
-  else if (typeof value === 'function') shown = 'function';
-  else if (typeof value === 'object' && value !== null) shown = Array.isArray(value) ? 'array' : 'object';
-  else shown = String(value);
-  return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
-}
-
-export function invalid(name: string, expected: string, value: unknown): InvalidArgumentError {
-  return new InvalidArgumentError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+/** The package's error for a bad value, with the shared "Expected `name` to be …, got …" sentence. */
+export function invalid(name: string, what: string, value: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(expected(name, what, value));
 }
 
 export function expectInteger(name: string, value: unknown, min: number): number {
@@ -29,6 +21,16 @@ export function expectNumber(name: string, value: unknown, min: number, exclusiv
   return value;
 }
 
+/**
+ * A duration in ms: finite, from 0 (above 0 when `positive`) to 2^31−1, the longest delay a Node
+ * timer honours (a longer one would fire after 1 ms).
+ */
+export function expectDuration(name: string, value: unknown, positive = false): number {
+  const problem = durationProblem(name, value, positive ? Number.MIN_VALUE : 0);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return value as number;
+}
+
 export function expectFraction(name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalid(name, 'a number from 0 to 1', value);
   return value;
@@ -42,4 +44,20 @@ export function expectFunction<F>(name: string, value: unknown): F {
 export function expectObject(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(name, 'an object', value);
   return value as Record<string, unknown>;
+}
+
+/**
+ * An options object with no keys but `known`: a misspelt option is an error, never ignored.
+ * `name` is the argument (for "Expected `name` to be an object"), `where` the call it belongs to.
+ */
+export function expectOptions(
+  name: string,
+  where: string,
+  value: unknown,
+  known: readonly string[],
+): Record<string, unknown> {
+  const options = expectObject(name, value);
+  const problem = unknownOptionsMessage(where, options, known);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return options;
 }

@@ -1,4 +1,5 @@
 import { type Attempt, CURRENT, NEXT, PREV } from './attempt.js';
+import type { Clock } from './clock.js';
 import type { WorkerSnapshot, WorkerSpec, WorkerState, WorkerStateReason } from './worker.js';
 
 /**
@@ -82,6 +83,14 @@ export class WorkerEntry {
     if (next !== null) next[PREV] = prev;
     attempt[PREV] = null;
     attempt[NEXT] = null;
+  }
+
+  /** Cancels the worker's drain, ejection and push-back timers. */
+  clearTimers(clock: Required<Clock>): void {
+    for (const timer of [this.drainTimer, this.ejectionTimer, this.overloadTimer]) {
+      if (timer !== undefined) clock.clearTimeout(timer);
+    }
+    this.drainTimer = this.ejectionTimer = this.overloadTimer = undefined;
   }
 
   /** Current attempts, oldest dispatch first, collected (the list may change while the caller walks it). */

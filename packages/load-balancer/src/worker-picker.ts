@@ -3,8 +3,13 @@ import type { WorkerEntry } from './worker-entry.js';
 
 /**
  * Chooses an `active` worker for the next dispatch according to the strategy. Workers are few,
- * so each pick is a scan of the worker list without allocation. `avoid` (the worker a task
- * just failed on) is skipped when any other worker can take the task.
+ * so each pick is a scan of the worker list without allocation.
+ *
+ * - `exclude` (the workers the task already failed on) are never picked; the dispatcher decides
+ *   what happens when nothing else is free.
+ * - Picks weigh recent failures: a worker whose last attempts failed (`consecutiveFailures > 0`)
+ *   is picked only when no worker without failures can take the task, so a worker that fails
+ *   instantly (and so always has free slots) does not soak up the work.
  */
 export class WorkerPicker {
   readonly #strategy: Strategy;
@@ -16,24 +21,17 @@ export class WorkerPicker {
     this.#random = random;
   }
 
-  pick(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
-    let chosen: WorkerEntry | undefined;
+  pick(workers: readonly WorkerEntry[], exclude: readonly WorkerEntry[] | undefined): WorkerEntry | undefined {
     switch (this.#strategy) {
       case 'least-loaded':
-        chosen = this.#leastLoaded(workers, avoid);
-        break;
+        return this.#leastLoaded(workers, exclude);
       case 'power-of-two':
-        chosen = this.#powerOfTwo(workers, avoid);
-        break;
+        return this.#powerOfTwo(workers, exclude, false) ?? this.#powerOfTwo(workers, exclude, true);
       case 'round-robin':
-        chosen = this.#roundRobin(workers, avoid);
-        break;
+        return this.#roundRobin(workers, exclude, false) ?? this.#roundRobin(workers, exclude, true);
       case 'weighted':
-        chosen = this.#weighted(workers, avoid);
-        break;
+        return this.#weighted(workers, exclude, false) ?? this.#weighted(workers, exclude, true);
     }
-    if (chosen === undefined && avoid !== undefined) return this.pick(workers, undefined);
-    return chosen;
   }
 
   /** Panic mode: the least-loaded `unreachable` worker that has a free slot. */
@@ -51,7 +49,7 @@ export class WorkerPicker {
     return best;
   }
 
-  #leastLoaded(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
+  #leastLoaded(workers: readonly WorkerEntry[], exclude: readonly WorkerEntry[] | undefined): WorkerEntry | undefined {
     const n = workers.length;
     if (n === 0) return undefined;
     let best: WorkerEntry | undefined;
@@ -62,8 +60,9 @@ export class WorkerPicker {
     for (let k = 0; k < n; k++, index++) {
       if (index === n) index = 0;
       const worker = workers[index] as WorkerEntry;
-      if (worker.state !== 'active' || worker.id === avoid) continue;
-      const score = worker.inFlight / worker.capacity + worker.load * 1e-3;
+      if (worker.state !== 'active' || exclude?.includes(worker)) continue;
+      // a failing worker scores at least 1, above every worker without failures that has a free slot
+      const score = worker.inFlight / worker.capacity + worker.load * 1e-3 + worker.consecutiveFailures;
       if (score < bestScore) {
         best = worker;
         bestScore = score;
@@ -72,46 +71,57 @@ export class WorkerPicker {
     return best;
   }
 
-  #powerOfTwo(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
-    let count = 0;
-    for (const worker of workers) if (worker.state === 'active' && worker.id !== avoid) count++;
-    if (count === 0) return undefined;
-    const a = this.#nth(workers, avoid, Math.floor(this.#random() * count));
-    if (count === 1) return a;
-    let j = Math.floor(this.#random() * (count - 1));
-    const ai = this.#indexOfActive(workers, avoid, a);
-    if (j >= ai) j++;
-    const b = this.#nth(workers, avoid, j);
-    if (a === undefined || b === undefined) return a ?? b;
-    return b.inFlight / b.capacity + b.load * 1e-3 < a.inFlight / a.capacity + a.load * 1e-3 ? b : a;
+  #eligible(worker: WorkerEntry, exclude: readonly WorkerEntry[] | undefined, failing: boolean): boolean {
+    return (
+      worker.state === 'active' &&
+      (failing || worker.consecutiveFailures === 0) &&
+      (exclude === undefined || !exclude.includes(worker))
+    );
   }
 
-  #nth(workers: readonly WorkerEntry[], avoid: string | undefined, index: number): WorkerEntry | undefined {
+  #powerOfTwo(
+    workers: readonly WorkerEntry[],
+    exclude: readonly WorkerEntry[] | undefined,
+    failing: boolean,
+  ): WorkerEntry | undefined {
+    let count = 0;
+    for (const worker of workers) if (this.#eligible(worker, exclude, failing)) count++;
+    if (count === 0) return undefined;
+    const i = Math.floor(this.#random() * count);
+    const a = this.#nth(workers, exclude, failing, i);
+    if (count === 1) return a;
+    let j = Math.floor(this.#random() * (count - 1));
+    if (j >= i) j++;
+    const b = this.#nth(workers, exclude, failing, j);
+    if (a === undefined || b === undefined) return a ?? b;
+    return score(b) < score(a) ? b : a;
+  }
+
+  #nth(
+    workers: readonly WorkerEntry[],
+    exclude: readonly WorkerEntry[] | undefined,
+    failing: boolean,
+    index: number,
+  ): WorkerEntry | undefined {
     let seen = 0;
     for (const worker of workers) {
-      if (worker.state !== 'active' || worker.id === avoid) continue;
+      if (!this.#eligible(worker, exclude, failing)) continue;
       if (seen++ === index) return worker;
     }
     return undefined;
   }
 
-  #indexOfActive(workers: readonly WorkerEntry[], avoid: string | undefined, target: WorkerEntry | undefined): number {
-    let seen = 0;
-    for (const worker of workers) {
-      if (worker.state !== 'active' || worker.id === avoid) continue;
-      if (worker === target) return seen;
-      seen++;
-    }
-    return -1;
-  }
-
-  #roundRobin(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
+  #roundRobin(
+    workers: readonly WorkerEntry[],
+    exclude: readonly WorkerEntry[] | undefined,
+    failing: boolean,
+  ): WorkerEntry | undefined {
     const n = workers.length;
     let index = this.#cursor < n ? this.#cursor : 0;
     for (let k = 0; k < n; k++, index++) {
       if (index === n) index = 0;
       const worker = workers[index] as WorkerEntry;
-      if (worker.state === 'active' && worker.id !== avoid) {
+      if (this.#eligible(worker, exclude, failing)) {
         this.#cursor = index + 1;
         return worker;
       }
@@ -120,11 +130,15 @@ export class WorkerPicker {
   }
 
   /** Smooth weighted round robin (as in nginx): deterministic, spreads picks evenly by weight. */
-  #weighted(workers: readonly WorkerEntry[], avoid: string | undefined): WorkerEntry | undefined {
+  #weighted(
+    workers: readonly WorkerEntry[],
+    exclude: readonly WorkerEntry[] | undefined,
+    failing: boolean,
+  ): WorkerEntry | undefined {
     let best: WorkerEntry | undefined;
     let total = 0;
     for (const worker of workers) {
-      if (worker.state !== 'active' || worker.id === avoid) continue;
+      if (!this.#eligible(worker, exclude, failing)) continue;
       worker.currentWeight += worker.weight;
       total += worker.weight;
       if (best === undefined || worker.currentWeight > best.currentWeight) best = worker;
@@ -132,4 +146,8 @@ export class WorkerPicker {
     if (best !== undefined) best.currentWeight -= total;
     return best;
   }
+}
+
+function score(worker: WorkerEntry): number {
+  return worker.inFlight / worker.capacity + worker.load * 1e-3;
 }

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   HttpStatusError,
   httpWorker,
+  InvalidResponseError,
   LoadBalancer,
+  MAX_RETRY_AFTER_MS,
+  TaskTimeoutError,
   WorkerOverloadedError,
   WorkerUnavailableError,
 } from '../src/index.js';
@@ -170,4 +173,108 @@ describe('httpWorker against real node:http servers on 127.0.0.1', { timeout: 30
     await expect.poll(() => lb.workers()[0]?.state, { timeout: 10_000 }).toBe('active');
     await lb.shutdown();
   });
+});
+
+describe("errors caused by the task are the task's", () => {
+  it('a task JSON cannot serialize (BigInt, a cycle) rejects with the original error; no worker is penalised or called', async () => {
+    const { url, requests } = await serve(echo);
+    const lb = new LoadBalancer<unknown, unknown>();
+    lb.addWorker(httpWorker({ id: 'a', url, capacity: 2 }));
+    lb.addWorker(httpWorker({ id: 'b', url, capacity: 2 }));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const outcomes = await Promise.allSettled([
+      lb.submit({ n: 1n }),
+      lb.submit(cyclic),
+      lb.submit({ n: 2n }),
+      lb.submit(cyclic),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    }
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/circular/i);
+    expect(requests).toEqual([]);
+    for (const worker of lb.workers()) {
+      expect(worker).toMatchObject({ state: 'active', failures: 0, consecutiveFailures: 0, ejections: 0 });
+    }
+    expect(lb.stats()).toMatchObject({ workerErrors: 0, failovers: 0, taskErrors: 4 });
+    expect(await lb.submit({ n: 3 })).toEqual({ echo: { n: 3 } });
+    await lb.shutdown();
+  });
+
+  it('a request that cannot be built (a bad header value) rejects with the TypeError, not a worker error', async () => {
+    const { url, requests } = await serve(echo);
+    const lb = new LoadBalancer<unknown, unknown>();
+    lb.addWorker(httpWorker({ id: 'a', url, capacity: 1, headers: { 'x-bad': 'line\nbreak' } }));
+    const error = await lb.submit({ n: 1 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(requests).toEqual([]);
+    expect(lb.workers()[0]).toMatchObject({ state: 'active', failures: 0 });
+    await lb.shutdown();
+  });
+
+  it('a 2xx answer that is not JSON is an InvalidResponseError naming worker, URL, status and the body', async () => {
+    const { url } = await serve((_body, _request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<html>${'x'.repeat(500)}</html>`);
+    });
+    const spec = httpWorker({ id: 'html-1', url, capacity: 1 });
+    const error = (await spec.execute({ n: 1 }, context()).catch((e) => e)) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ workerId: 'html-1', url, status: 200 });
+    expect(error.bodySnippet.startsWith('<html>xxx')).toBe(true);
+    expect(error.bodySnippet.length).toBeLessThanOrEqual(200);
+    expect(error.message).toContain('html-1');
+    expect(error.message).toContain(url);
+    expect(error.message).toContain('200');
+    expect(error.message).toContain('<html>');
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+});
+
+describe('Retry-After', () => {
+  it.each([
+    [{ 'retry-after': '2' }, 2000],
+    [{ 'retry-after': '99999999' }, MAX_RETRY_AFTER_MS],
+    [{ 'retry-after-ms': '250', 'retry-after': '9' }, 250],
+    [{ 'retry-after': '1e3' }, undefined],
+  ])('a 429 with %o pushes back for %s ms (clamped, never 0)', async (headers, expected) => {
+    const { url } = await serve((_body, _request, response) => json(response, 429, { error: 'slow down' }, headers));
+    const error = (await httpWorker({ id: 'h', url, capacity: 1 })
+      .execute({}, context())
+      .catch((e) => e)) as WorkerOverloadedError;
+    expect(error).toBeInstanceOf(WorkerOverloadedError);
+    expect(error.retryAfterMs).toBe(expected);
+  });
+
+  it('an HTTP-date Retry-After is read as the time until that date', async () => {
+    const date = new Date(Date.now() + 120_000).toUTCString();
+    const { url } = await serve((_body, _request, response) => json(response, 429, {}, { 'retry-after': date }));
+    const error = (await httpWorker({ id: 'h', url, capacity: 1 })
+      .execute({}, context())
+      .catch((e) => e)) as WorkerOverloadedError;
+    expect(error.retryAfterMs).toBeGreaterThan(100_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
+  it('a server asking to wait beyond the cap is left alone for the whole capped period', async () => {
+    let hits = 0;
+    const { url } = await serve((body, _request, response) => {
+      hits++;
+      if (hits === 1) return json(response, 429, {}, { 'retry-after': '99999999' });
+      json(response, 200, { echo: body });
+    });
+    const { url: other } = await serve(echo);
+    const lb = new LoadBalancer<unknown, unknown>();
+    lb.addWorker(httpWorker({ id: 'limited', url, capacity: 1 }));
+    const first = await lb.submit({ n: 0 }, { timeoutMs: 300 }).catch((e) => e);
+    expect(first).toBeInstanceOf(TaskTimeoutError); // its only worker is pushed back: the task waits until the timeout…
+    lb.addWorker(httpWorker({ id: 'other', url: other, capacity: 1 }));
+    for (let n = 1; n <= 20; n++) await lb.submit({ n });
+    expect(hits).toBe(1); // …and the limited worker got no request during the capped Retry-After
+    expect(lb.workers()[0]).toMatchObject({ state: 'overloaded', stateReason: 'retry-after' });
+    await lb.shutdown({ drain: false });
+  }, 15_000);
 });

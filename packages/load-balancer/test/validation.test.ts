@@ -20,10 +20,13 @@ describe('bad input is rejected with typed errors naming the input', () => {
         { strategy: 'random' },
         'Expected `strategy` to be one of least-loaded, power-of-two, round-robin, weighted, got `"random"` (string)',
       ],
-      [{ heartbeatIntervalMs: 0 }, 'Expected `heartbeatIntervalMs` to be a finite number above 0, got `0` (number)'],
+      [
+        { heartbeatIntervalMs: 0 },
+        'Expected `heartbeatIntervalMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
+      ],
       [
         { heartbeatTimeoutMs: Number.NaN },
-        'Expected `heartbeatTimeoutMs` to be a finite number above 0, got `NaN` (number)',
+        'Expected `heartbeatTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `NaN` (number)',
       ],
       [{ overloadThreshold: 1.5 }, 'Expected `overloadThreshold` to be a number from 0 to 1, got `1.5` (number)'],
       [
@@ -47,7 +50,10 @@ describe('bad input is rejected with typed errors naming the input', () => {
         'Expected `retry.budget.percent` to be a finite number from 0 and up, got `-1` (number)',
       ],
       [{ maxQueueSize: -1 }, 'Expected `maxQueueSize` to be an integer from 0 and up, got `-1` (number)'],
-      [{ aging: { intervalMs: 0 } }, 'Expected `aging.intervalMs` to be a finite number above 0, got `0` (number)'],
+      [
+        { aging: { intervalMs: 0 } },
+        'Expected `aging.intervalMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
+      ],
       [{ panicThreshold: 101 }, 'Expected `panicThreshold` to be a number from 0 to 100, got `101` (number)'],
       [{ retryOn: 'yes' }, 'Expected `retryOn` to be a function, got `"yes"` (string)'],
       [{ clock: {} }, 'Expected `clock.now` to be a function, got `undefined` (undefined)'],
@@ -111,14 +117,14 @@ describe('bad input is rejected with typed errors naming the input', () => {
     );
     await expect(lb.submit(1, { priority: Number.POSITIVE_INFINITY })).rejects.toThrow(InvalidArgumentError);
     await expect(lb.submit(1, { timeoutMs: 0 })).rejects.toThrow(
-      'Expected `timeoutMs` to be a finite number above 0, got `0` (number)',
+      'Expected `timeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
     );
     await expect(lb.submit(1, { maxAttempts: 0 })).rejects.toThrow(
       'Expected `maxAttempts` to be an integer from 1 and up, got `0` (number)',
     );
     await expect(lb.submit(1, { key: 5 as never })).rejects.toThrow('Expected `key` to be a string, got `5` (number)');
     await expect(lb.submit(1, { signal: {} as never })).rejects.toThrow(
-      'Expected `signal` to be an AbortSignal, got `object` (object)',
+      'Expected `signal` to be an AbortSignal, got `{}` (object)',
     );
     await expect(lb.onSizeLessThan(0)).rejects.toThrow(
       'Expected `limit` to be an integer from 1 and up, got `0` (number)',
@@ -161,7 +167,7 @@ describe('bad input is rejected with typed errors naming the input', () => {
       'Expected `capacity` to be an integer from 1 and up, got `0` (number)',
     );
     expect(() => httpWorker({ id: 'h', url: 'http://127.0.0.1:1/', capacity: 1, timeoutMs: -1 })).toThrow(
-      'Expected `timeoutMs` to be a finite number above 0, got `-1` (number)',
+      'Expected `timeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `-1` (number)',
     );
   });
 

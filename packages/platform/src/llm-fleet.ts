@@ -9,6 +9,7 @@ import {
 import {
   LoadBalancer,
   type LoadBalancerOptions,
+  MAX_RETRY_AFTER_MS,
   WorkerOverloadedError,
   WorkerUnavailableError,
 } from '@x/load-balancer';
@@ -367,11 +368,16 @@ export class LlmFleet implements LlmClient {
       if (kind.rateLimited) {
         counters.rateLimited++;
         this.#rateLimited++;
-        const waitMs = kind.retryAfterMs ?? this.#defaultCooldownMs;
+        // WorkerOverloadedError takes 0..MAX_RETRY_AFTER_MS: clamp a server's longer (or odd) value
+        const retryAfterMs =
+          kind.retryAfterMs === undefined || !(kind.retryAfterMs >= 0)
+            ? undefined
+            : Math.min(kind.retryAfterMs, MAX_RETRY_AFTER_MS);
+        const waitMs = retryAfterMs ?? this.#defaultCooldownMs;
         counters.coolingUntil = Math.max(counters.coolingUntil, this.#now() + waitMs);
         // A capacity signal, not a failure: the endpoint is `overloaded` until Retry-After passes.
         throw new WorkerOverloadedError(`${counters.endpoint.id} answered 429`, {
-          ...(kind.retryAfterMs === undefined ? {} : { retryAfterMs: kind.retryAfterMs }),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
           cause: error,
         });
       }
