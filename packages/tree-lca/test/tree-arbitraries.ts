@@ -169,7 +169,7 @@ function sparseIds(
 ): { children: number[][]; ids: Pick<InputForm, 'id' | 'label'> } {
   const idOf = new Map<number, number>();
   const inner = [tree.root, ...lists.flatMap((kids, node) => (kids.length > 0 && node !== tree.root ? [node] : []))];
-  inner.forEach((node, i) => idOf.set(node, i));
+  for (const [i, node] of inner.entries()) idOf.set(node, i);
   let leaves = 0;
   lists.forEach((kids, node) => {
     if (kids.length === 0 && node !== tree.root) idOf.set(node, 2 ** 31 - 2 - 7919 * leaves++);
