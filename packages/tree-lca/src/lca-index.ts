@@ -198,14 +198,14 @@ export class LcaIndex<Id> {
    * ```
    */
   lcaOf(nodes: Iterable<Id>): Id {
-    if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
-      throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
-    }
     let first = -1;
     let last = -1;
     let firstPre = 0;
     let lastPre = 0;
     readingInput('nodes', () => {
+      if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
+        throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
+      }
       for (const node of nodes) {
         const slot = this.#slot(node, 'nodes');
         const pre = this.#pre(slot);
@@ -234,11 +234,11 @@ export class LcaIndex<Id> {
    * ```
    */
   lcaBatch(pairs: Iterable<readonly [Id, Id]>): Id[] {
-    if (typeof pairs !== 'object' || pairs === null || typeof pairs[Symbol.iterator] !== 'function') {
-      throw new InvalidArgumentError('pairs', 'an iterable of [a, b] pairs', pairs);
-    }
     const answers: Id[] = [];
     readingInput('pairs', () => {
+      if (typeof pairs !== 'object' || pairs === null || typeof pairs[Symbol.iterator] !== 'function') {
+        throw new InvalidArgumentError('pairs', 'an iterable of [a, b] pairs', pairs);
+      }
       for (const pair of pairs) {
         if (typeof pair !== 'object' || pair === null || pair.length !== 2) {
           throw new InvalidArgumentError(`pairs[${answers.length}]`, 'an [a, b] pair', pair);
@@ -361,7 +361,7 @@ export class LcaIndex<Id> {
     const p = this.#pre(slot);
     const target = (this.#cells[RMQ_FIELDS * p + RMQ_VALUE] as number) - k;
     if (target < 0) return undefined;
-    if (k === 0) return node;
+    if (k === 0) return this.#slotId(slot); // not `node`: -0 names node 0, and answers are ids
     if (k === 1) return this.#slotId(this.#cells[RMQ_FIELDS * p + RMQ_PAYLOAD] as number);
     if (this.#levels === undefined || this.#order === undefined) {
       const n = this.size;

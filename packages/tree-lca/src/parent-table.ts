@@ -10,6 +10,13 @@ import {
 
 /** Largest dense node id: slots must fit an `Int32Array` index and `id + 1` must stay an int32. */
 const MAX_DENSE_ID = 2 ** 31 - 2;
+/**
+ * Most entries a dense input may have (2^26, about 67 million). Every entry is a node, and the
+ * working arrays (a root list, a queue) must stay within V8's fast-array limit (about 2^27), which
+ * a longer array-like would overflow with a fatal error rather than an exception. Ids up to
+ * {@link MAX_DENSE_ID} still work past the end, as leaves.
+ */
+const MAX_DENSE_LENGTH = 2 ** 26;
 
 /**
  * Int32 fields per slot in {@link ParentTable.info}. Field 0 (the parent) is written here, field 1
@@ -117,8 +124,12 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
   if (typeof children === 'object' && children !== null) {
     const length = (children as { length?: unknown }).length;
     if (typeof length === 'number') {
-      if (!(length >>> 0 === length && length <= MAX_DENSE_ID + 1)) {
-        throw new InvalidArgumentError('children.length', `an integer from 0 to ${MAX_DENSE_ID + 1}`, length);
+      if (!(length >>> 0 === length && length <= MAX_DENSE_LENGTH)) {
+        throw new InvalidArgumentError(
+          'children.length',
+          `an integer from 0 to ${MAX_DENSE_LENGTH} (a Map takes sparse or larger trees)`,
+          length,
+        );
       }
       const dense = children as ArrayLike<unknown>;
       if (root !== undefined && !isDenseId(root)) {
@@ -331,7 +342,7 @@ function firstUnreached(info: Int32Array, slots: number, reachedSlots: Int32Arra
  * the input) when a child id reaches far past the input: the caller then reads it compactly.
  */
 function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
-  const length = children.length; // checked by readTree: an integer from 0 to MAX_DENSE_ID + 1
+  const length = children.length; // checked by readTree: an integer from 0 to MAX_DENSE_LENGTH
   if (length === 0) throw new EmptyTreeError();
   let info: Int32Array = new Int32Array(INFO_FIELDS * length);
   let slots = length;
