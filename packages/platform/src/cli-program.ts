@@ -81,6 +81,15 @@ function oneLine(text: string): string {
 }
 
 /**
+ * The `at …` lines of an error's stack, for `--verbose`: the stack's first lines repeat the
+ * message, which the error line above already shows (cut to a bounded length).
+ */
+function stackFrames(error: Error): string {
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return frames.length === 0 ? '    at (no stack)' : frames.join('\n');
+}
+
+/**
  * Runs the `x` tool on `argv` (the arguments after the program name) and resolves to its exit
  * code. Every error ends here: one line on standard error naming what was wrong, the stack only
  * with `--verbose`.
@@ -102,19 +111,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // alone (or `x batch` alone) did not: commander printed the help to stderr.
       if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       context.err(`x: ${oneLine(error.message)} (see \`${commandPath(failing.command)} --help\`)`);
-      if (verbose && error.stack) context.err(error.stack);
+      if (verbose) context.err(stackFrames(error));
       return ExitCode.usage;
     }
     if (error instanceof UsageError) {
       context.err(`x: ${oneLine(error.message)} (see \`${commandPath(failing.command)} --help\`)`);
-      if (verbose && error.stack) context.err(error.stack);
+      if (verbose) context.err(stackFrames(error));
       return ExitCode.usage;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     context.err(`x: ${oneLine(message)}`);
     if (verbose) {
-      if (error instanceof Error && error.stack) context.err(error.stack);
-      if (error instanceof Error && error.cause !== undefined) context.err(`caused by: ${String(error.cause)}`);
+      if (error instanceof Error) context.err(stackFrames(error));
+      if (error instanceof Error && error.cause !== undefined)
+        context.err(`caused by: ${oneLine(String(error.cause))}`);
     }
     return ExitCode.failure;
   }
