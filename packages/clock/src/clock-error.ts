@@ -20,6 +20,7 @@ import { describeValue, quoteInput } from '@x/checks';
  * ```
  */
 export class ClockError extends RangeError {
+  /** The class name, `'ClockError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockError';
 }
 
@@ -41,6 +42,7 @@ export class ClockError extends RangeError {
  * ```
  */
 export class ClockTimeError extends ClockError {
+  /** The class name, `'ClockTimeError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockTimeError';
   /** The rejected time, exactly as it was passed (a string, an object or a `Date`). */
   readonly input: unknown;
@@ -66,6 +68,7 @@ export class ClockTimeError extends ClockError {
  * ```
  */
 export class ClockAngleError extends ClockError {
+  /** The class name, `'ClockAngleError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockAngleError';
   /** The rejected angle. */
   readonly angle: unknown;
@@ -92,6 +95,7 @@ export class ClockAngleError extends ClockError {
  * ```
  */
 export class ClockOptionsError extends ClockError {
+  /** The class name, `'ClockOptionsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockOptionsError';
   /** The name of the rejected option. */
   readonly option: string;

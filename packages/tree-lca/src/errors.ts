@@ -14,6 +14,7 @@ import { describeValue, quoteInput } from '@x/checks';
  * ```
  */
 export class TreeLcaError extends Error {
+  /** The class name, `'TreeLcaError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'TreeLcaError';
 }
 
@@ -33,6 +34,7 @@ export class TreeLcaError extends Error {
  * ```
  */
 export class TreeCycleError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'TreeCycleError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'TreeCycleError';
   /** The nodes on the cycle, in parent → child order. */
   readonly cycle: readonly Id[];
@@ -57,6 +59,7 @@ export class TreeCycleError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class MultipleParentsError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'MultipleParentsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'MultipleParentsError';
   /** The node with two parents. */
   readonly node: Id;
@@ -86,6 +89,7 @@ export class MultipleParentsError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class MultipleRootsError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'MultipleRootsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'MultipleRootsError';
   /** Every node that is nobody's child, in input order. */
   readonly roots: readonly Id[];
@@ -113,6 +117,7 @@ export class MultipleRootsError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class EmptyTreeError extends TreeLcaError {
+  /** The class name, `'EmptyTreeError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'EmptyTreeError';
 
   constructor() {
@@ -135,6 +140,7 @@ export class EmptyTreeError extends TreeLcaError {
  * ```
  */
 export class NodeNotFoundError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'NodeNotFoundError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'NodeNotFoundError';
   /** The node that was asked for. */
   readonly node: Id;
@@ -162,6 +168,7 @@ export class NodeNotFoundError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class DuplicateChildError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'DuplicateChildError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'DuplicateChildError';
   /** The node whose children list repeats a child. */
   readonly parent: Id;
@@ -190,6 +197,7 @@ export class DuplicateChildError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class InvalidArgumentError extends TreeLcaError {
+  /** The class name, `'InvalidArgumentError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'InvalidArgumentError';
   /** Which argument (or part of it) was wrong, e.g. `options.root` or `children[3][0]`. */
   readonly argument: string;
@@ -219,6 +227,7 @@ export class InvalidArgumentError extends TreeLcaError {
  * ```
  */
 export class UnknownOptionError extends InvalidArgumentError {
+  /** The class name, `'UnknownOptionError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'UnknownOptionError';
   /** The option names that were given but are not known. */
   readonly unknownKeys: readonly string[];
@@ -253,6 +262,7 @@ export class UnknownOptionError extends InvalidArgumentError {
  * ```
  */
 export class InputReadError extends TreeLcaError {
+  /** The class name, `'InputReadError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'InputReadError';
   /** What was being read when it threw: `children`, `options`, `nodes` or `pairs`. */
   readonly argument: string;
