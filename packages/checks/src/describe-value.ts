@@ -93,6 +93,16 @@ function hasBrand(value: object, proto: object, getter: string): boolean {
   }
 }
 
+/** `function name`; reading `name` can throw (a revoked proxy) or return anything (a getter). */
+function functionText(value: { readonly name: unknown }): string {
+  try {
+    const name: unknown = value.name;
+    return typeof name === 'string' && name !== '' ? `function ${name.slice(0, MAX_QUOTED_CHARS)}` : 'function';
+  } catch {
+    return 'function';
+  }
+}
+
 function render(value: unknown): { text: string; type: string } {
   const type = typeName(value);
   switch (typeof value) {
@@ -106,7 +116,7 @@ function render(value: unknown): { text: string; type: string } {
     case 'symbol':
       return { text: value.toString(), type };
     case 'function':
-      return { text: value.name ? `function ${value.name}` : 'function', type };
+      return { text: functionText(value), type };
     case 'undefined':
     case 'boolean':
       return { text: String(value), type };

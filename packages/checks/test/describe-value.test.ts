@@ -50,6 +50,11 @@ describe('describeValue', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
     expect(() => describeValue(proxy)).not.toThrow();
+    const revokedFunction = Proxy.revocable(() => 0, {});
+    revokedFunction.revoke();
+    expect(describeValue(revokedFunction.proxy)).toBe('`function` (function)');
+    const named = Object.defineProperty(() => 0, 'name', { value: 'n'.repeat(500) });
+    expect(describeValue(named).length).toBeLessThan(120);
   });
 
   it('recognises a Date from another realm', () => {

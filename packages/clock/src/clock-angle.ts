@@ -1,6 +1,13 @@
 import { FULL_TURN, HALF_TURN, reduceTurn, UNITS_PER_DEGREE, unitsToFraction } from './angle-units.js';
-import { type ClockTime, hasValidFields, type TimeInput, toHalfDayMilliseconds } from './clock-time.js';
-import { checkOptionsObject, HAND_SPEED, type Hand, resolveHands, resolveReflex } from './hands.js';
+import {
+  type ClockTime,
+  generalHalfDayMilliseconds,
+  hasValidFields,
+  type TimeInput,
+  toHalfDayMilliseconds,
+  unreadableTime,
+} from './clock-time.js';
+import { HAND_SPEED, type Hand, readAngleOptions } from './hands.js';
 
 /**
  * Options of {@link clockAngle}, {@link clockAngleFraction} and {@link explainClockAngle}.
@@ -69,16 +76,15 @@ export interface HandPositions {
 const HOUR_MINUTE_SPEED_GAP = HAND_SPEED.minute - HAND_SPEED.hour;
 
 /** The angle, in units of 1/120000°, that `options` asks for at `time`. */
-function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined): number {
+function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined, where: string): number {
   const ms = toHalfDayMilliseconds(time);
-  let speedGap = HOUR_MINUTE_SPEED_GAP;
-  let reflex = false;
-  if (options !== undefined) {
-    checkOptionsObject(options);
-    const [a, b] = resolveHands(options.hands);
-    speedGap = Math.abs(HAND_SPEED[a] - HAND_SPEED[b]);
-    reflex = resolveReflex(options.reflex);
-  }
+  if (options === undefined) return angleUnitsAt(ms, HOUR_MINUTE_SPEED_GAP, false);
+  const { hands, reflex } = readAngleOptions(options, where);
+  return angleUnitsAt(ms, Math.abs(HAND_SPEED[hands[0]] - HAND_SPEED[hands[1]]), reflex);
+}
+
+/** The angle in units between two hands whose speeds differ by `speedGap`, `ms` after 12:00. */
+function angleUnitsAt(ms: number, speedGap: number, reflex: boolean): number {
   // Positions are (speed × ms) mod FULL_TURN, so the gap between two hands is
   // (|speedA − speedB| × ms) mod FULL_TURN, an exact integer (below 720 × 43 200 000 < 2^35).
   const gap = reduceTurn(speedGap * ms);
@@ -105,8 +111,9 @@ function angleUnits(time: TimeInput, options: ClockAngleOptions | undefined): nu
  * @returns The smaller angle in `[0, 180]`, or with `reflex: true` the larger one in `[180, 360]`.
  * @throws {@link ClockTimeError} when the time is invalid (malformed string, field out of range,
  *   invalid `Date`).
- * @throws {@link ClockOptionsError} when `hands` or `reflex` is invalid.
- * @throws `TypeError` when `time` is not a string, object or `Date`, or `options` not an object.
+ * @throws {@link ClockTimeError} also when `time` is not a string, object or `Date`.
+ * @throws {@link ClockOptionsError} when `hands` or `reflex` is invalid, an option key is
+ *   unknown, or `options` is not an object.
  *
  * @example
  * ```ts
@@ -124,7 +131,16 @@ export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number
   if (options === undefined && typeof time === 'object' && time !== null) {
     // The common case, a valid ClockTime and the default hands, without any reduction mod 360°:
     // hour − minute = (3 600 000 h + 60 000 m + 1000 s + ms) − (720 000 m + 12 000 s + 12 ms) units.
-    const { hours, minutes, seconds, milliseconds } = time as ClockTime;
+    // Each field is read once: an invalid time is checked from the same reads.
+    let hours: number;
+    let minutes: number;
+    let seconds: number;
+    let milliseconds: number;
+    try {
+      ({ hours, minutes, seconds, milliseconds } = time as ClockTime);
+    } catch (error) {
+      throw unreadableTime(time, error);
+    }
     if (hasValidFields(hours, minutes, seconds, milliseconds)) {
       const signed =
         (hours >= 12 ? hours - 12 : hours) * 3_600_000 - minutes * 660_000 - seconds * 11_000 - milliseconds * 11;
@@ -133,8 +149,10 @@ export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number
       const gap = Math.abs(signed);
       return (gap > HALF_TURN ? FULL_TURN - gap : gap) / UNITS_PER_DEGREE;
     }
+    const ms = generalHalfDayMilliseconds(time, [hours, minutes, seconds, milliseconds]);
+    return angleUnitsAt(ms, HOUR_MINUTE_SPEED_GAP, false) / UNITS_PER_DEGREE;
   }
-  return angleUnits(time, options) / UNITS_PER_DEGREE;
+  return angleUnits(time, options, 'clockAngle') / UNITS_PER_DEGREE;
 }
 
 /**
@@ -151,7 +169,7 @@ export function clockAngle(time: TimeInput, options?: ClockAngleOptions): number
  * ```
  */
 export function clockAngleFraction(time: TimeInput, options?: ClockAngleOptions): AngleFraction {
-  return unitsToFraction(angleUnits(time, options));
+  return unitsToFraction(angleUnits(time, options, 'clockAngleFraction'));
 }
 
 /**
@@ -159,8 +177,7 @@ export function clockAngleFraction(time: TimeInput, options?: ClockAngleOptions)
  * like {@link clockAngle}.
  *
  * @param time - A string {@link parseTime} reads, a {@link ClockTime}, or a `Date` (local time).
- * @throws {@link ClockTimeError} when the time is invalid.
- * @throws `TypeError` when `time` is not a string, object or `Date`.
+ * @throws {@link ClockTimeError} when the time is invalid or not a string, object or `Date`.
  *
  * @example
  * ```ts

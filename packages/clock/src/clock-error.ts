@@ -1,3 +1,5 @@
+import { describeValue, quoteInput } from '@x/checks';
+
 /**
  * The base class of every error `@x/clock` throws for a value of the right type but an invalid
  * value: a malformed time, an angle out of range, an invalid option. It extends `RangeError`, so
@@ -18,13 +20,15 @@
  * ```
  */
 export class ClockError extends RangeError {
+  /** The class name, `'ClockError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockError';
 }
 
 /**
  * Thrown when a time is not a valid clock time: a string `parseTime` cannot read, a
- * {@link ClockTime} object whose fields are not integers in range, or an invalid `Date`.
- * `input` holds the rejected value as it was given.
+ * {@link ClockTime} object whose fields are not integers in range, an invalid `Date`, a value
+ * that is none of these, or an object whose fields could not be read (a getter or proxy trap
+ * threw; the error it threw is the `cause`). `input` holds the rejected value as it was given.
  *
  * @example
  * ```ts
@@ -38,17 +42,19 @@ export class ClockError extends RangeError {
  * ```
  */
 export class ClockTimeError extends ClockError {
+  /** The class name, `'ClockTimeError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockTimeError';
   /** The rejected time, exactly as it was passed (a string, an object or a `Date`). */
   readonly input: unknown;
-  constructor(message: string, input: unknown) {
-    super(message);
+  constructor(message: string, input: unknown, options?: ErrorOptions) {
+    super(message, options);
     this.input = input;
   }
 }
 
 /**
- * Thrown by {@link timesForAngle} when the angle is not a finite number of degrees from 0 to 180.
+ * Thrown by {@link timesForAngle} when the angle is not a finite number of degrees from 0 to 180
+ * (a value that is not a number at all included).
  * `angle` holds the rejected value.
  *
  * @example
@@ -62,6 +68,7 @@ export class ClockTimeError extends ClockError {
  * ```
  */
 export class ClockAngleError extends ClockError {
+  /** The class name, `'ClockAngleError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockAngleError';
   /** The rejected angle. */
   readonly angle: unknown;
@@ -72,8 +79,10 @@ export class ClockAngleError extends ClockError {
 }
 
 /**
- * Thrown when an option has an invalid value, e.g. `hands: ['hour', 'hour']` or `reflex: 'yes'`.
- * `option` names the option and `value` holds what was given.
+ * Thrown when an option has an invalid value (`hands: ['hour', 'hour']`, `reflex: 'yes'`), when
+ * an option key is unknown (`{ reflx: true }`: the message lists the valid ones), when `options`
+ * is not an object, or when reading an option threw (the error is the `cause`). `option` names the
+ * option (`options` for the object itself) and `value` holds what was given.
  *
  * @example
  * ```ts
@@ -86,33 +95,26 @@ export class ClockAngleError extends ClockError {
  * ```
  */
 export class ClockOptionsError extends ClockError {
+  /** The class name, `'ClockOptionsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'ClockOptionsError';
   /** The name of the rejected option. */
   readonly option: string;
   /** The rejected value. */
   readonly value: unknown;
-  constructor(message: string, option: string, value: unknown) {
-    super(message);
+  constructor(message: string, option: string, value: unknown, options?: ErrorOptions) {
+    super(message, options);
     this.option = option;
     this.value = value;
   }
 }
 
-/** Renders a value for an error message, p-queue style: `` `60` (number) ``. */
-export function describeValue(value: unknown): string {
-  if (value === null) return '`null`';
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? '`Invalid Date` (Date)' : `\`${value.toISOString()}\` (Date)`;
+/** `TypeError: message` of something a getter or proxy threw, bounded; never throws itself. */
+export function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error)
+      return quoteInput(`${String(error.name)}: ${String(error.message)}`.replace(/\s+/g, ' '));
+  } catch {
+    return 'an error that cannot be read';
   }
-  if (typeof value === 'object') {
-    let text: string;
-    try {
-      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-    return `\`${text}\` (${Array.isArray(value) ? 'array' : 'object'})`;
-  }
-  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`;
-  return `\`${String(value)}\` (${typeof value})`;
+  return describeValue(error);
 }

@@ -1,5 +1,6 @@
+import { describeValue, expected, isDate } from '@x/checks';
 import { MS_PER_HALF_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './angle-units.js';
-import { ClockTimeError, describeValue } from './clock-error.js';
+import { ClockTimeError, describeThrown } from './clock-error.js';
 import { parseTime, simpleTimeMilliseconds } from './parse-time.js';
 
 /**
@@ -40,36 +41,73 @@ export type TimeInput = string | ClockTime | Date;
 
 function checkField(input: unknown, name: string, value: unknown, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new ClockTimeError(
-      `Expected \`${name}\` to be an integer from 0 to ${max}, got ${describeValue(value)}`,
-      input,
-    );
+    throw new ClockTimeError(expected(name, `an integer from 0 to ${max}`, value), input);
   }
 }
 
-/** Validates any {@link TimeInput} and returns its fields. */
+/**
+ * Reads the four fields of an object once each (a getter is never read twice, so a time cannot
+ * change between validation and use). A getter or proxy trap that throws becomes a
+ * {@link ClockTimeError} with the thrown error as its `cause`.
+ */
+function readFields(time: object): [unknown, unknown, unknown, unknown] {
+  try {
+    const { hours, minutes, seconds, milliseconds } = time as Record<string, unknown>;
+    return [hours, minutes, seconds, milliseconds];
+  } catch (error) {
+    throw unreadableTime(time, error);
+  }
+}
+
+/** The error for a time object whose fields could not be read. */
+export function unreadableTime(time: unknown, error: unknown): ClockTimeError {
+  return new ClockTimeError(`Expected \`time\` to be readable, but reading it threw ${describeThrown(error)}`, time, {
+    cause: error,
+  });
+}
+
+/** Validates four fields read from `input` and returns them as a fresh {@link ClockTime}. */
+function checkedFields(
+  input: unknown,
+  [hours, minutes, seconds, milliseconds]: [unknown, unknown, unknown, unknown],
+): ClockTime {
+  checkField(input, 'hours', hours, 23);
+  checkField(input, 'minutes', minutes, 59);
+  checkField(input, 'seconds', seconds, 59);
+  checkField(input, 'milliseconds', milliseconds, 999);
+  return {
+    hours: hours as number,
+    minutes: minutes as number,
+    seconds: seconds as number,
+    milliseconds: milliseconds as number,
+  };
+}
+
+/**
+ * The local wall-clock time of a `Date` from any realm: recognised by its internal slot, not by
+ * `instanceof`, and read through `Date.prototype` so an overridden method cannot interfere.
+ */
+function dateFields(date: Date): ClockTime {
+  if (Number.isNaN(Date.prototype.getTime.call(date))) {
+    throw new ClockTimeError('Expected a valid `Date`, got `Invalid Date` (Date)', date);
+  }
+  return {
+    hours: Date.prototype.getHours.call(date),
+    minutes: Date.prototype.getMinutes.call(date),
+    seconds: Date.prototype.getSeconds.call(date),
+    milliseconds: Date.prototype.getMilliseconds.call(date),
+  };
+}
+
+/** Validates any {@link TimeInput} and returns its fields as a fresh object (each read once). */
 export function toClockTime(time: unknown): ClockTime {
   if (typeof time === 'string') return parseTime(time);
-  if (time instanceof Date) {
-    if (Number.isNaN(time.getTime())) {
-      throw new ClockTimeError('Expected a valid `Date`, got `Invalid Date` (Date)', time);
-    }
-    return {
-      hours: time.getHours(),
-      minutes: time.getMinutes(),
-      seconds: time.getSeconds(),
-      milliseconds: time.getMilliseconds(),
-    };
-  }
-  if (typeof time === 'object' && time !== null) {
-    const { hours, minutes, seconds, milliseconds } = time as Record<string, unknown>;
-    checkField(time, 'hours', hours, 23);
-    checkField(time, 'minutes', minutes, 59);
-    checkField(time, 'seconds', seconds, 59);
-    checkField(time, 'milliseconds', milliseconds, 999);
-    return time as ClockTime;
-  }
-  throw new TypeError(`Expected \`time\` to be a string, a ClockTime object or a Date, got ${describeValue(time)}`);
+  if (isDate(time)) return dateFields(time);
+  if (typeof time === 'object' && time !== null) return checkedFields(time, readFields(time));
+  throw new ClockTimeError(
+    `Expected \`time\` to be a string, a ClockTime object or a Date, got ${describeValue(time)}`,
+    time,
+  );
 }
 
 /** Milliseconds since the last 12:00 (0 to 43 199 999) of a validated {@link ClockTime}. */
@@ -108,7 +146,16 @@ export function hasValidFields(hours: unknown, minutes: unknown, seconds: unknow
 export function toHalfDayMilliseconds(time: unknown): number {
   if (typeof time === 'object' && time !== null) {
     // A Date has no `hours` field, so it fails this check and takes the general path below.
-    const { hours, minutes, seconds, milliseconds } = time as ClockTime;
+    // Each field is read once, here (no tuple: this is the hot path).
+    let hours: number;
+    let minutes: number;
+    let seconds: number;
+    let milliseconds: number;
+    try {
+      ({ hours, minutes, seconds, milliseconds } = time as ClockTime);
+    } catch (error) {
+      throw unreadableTime(time, error);
+    }
     if (hasValidFields(hours, minutes, seconds, milliseconds)) {
       return (
         (hours >= 12 ? hours - 12 : hours) * MS_PER_HOUR +
@@ -117,16 +164,21 @@ export function toHalfDayMilliseconds(time: unknown): number {
         milliseconds
       );
     }
-  } else if (typeof time === 'string') {
+    return generalHalfDayMilliseconds(time, [hours, minutes, seconds, milliseconds]);
+  }
+  if (typeof time === 'string') {
     const ms = simpleTimeMilliseconds(time);
     if (ms >= 0) return ms;
   }
-  return generalHalfDayMilliseconds(time);
+  return halfDayMilliseconds(toClockTime(time));
 }
 
-/** Everything the fast path leaves: Dates, AM/PM and padded strings, and every invalid input. */
-function generalHalfDayMilliseconds(time: unknown): number {
-  return halfDayMilliseconds(toClockTime(time));
+/**
+ * An object whose fields (already read, once) are not a valid time: a `Date`, or an invalid
+ * {@link ClockTime}, checked from the same reads.
+ */
+export function generalHalfDayMilliseconds(time: object, fields: [unknown, unknown, unknown, unknown]): number {
+  return halfDayMilliseconds(isDate(time) ? dateFields(time) : checkedFields(time, fields));
 }
 
 /** The {@link ClockTime} (hours 0 to 11) of a number of milliseconds since 12:00. */

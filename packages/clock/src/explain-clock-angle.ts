@@ -1,7 +1,7 @@
 import { FULL_TURN, HALF_TURN, UNITS_PER_DEGREE, unitsToFraction } from './angle-units.js';
 import type { ClockAngleOptions } from './clock-angle.js';
 import { type ClockTime, halfDayMilliseconds, type TimeInput, toClockTime } from './clock-time.js';
-import { checkOptionsObject, HAND_SPEED, type Hand, resolveHands, resolveReflex } from './hands.js';
+import { HAND_SPEED, type Hand, readAngleOptions } from './hands.js';
 
 /** An exact angle (in units of 1/120000°) as a person would write it: `112.5°` or `1/480° (≈ 0.002083°)`. */
 function formatDegrees(units: number): string {
@@ -86,10 +86,9 @@ const LABELS: Readonly<Record<Hand, string>> = {
  * ```
  */
 export function explainClockAngle(time: TimeInput, options?: ClockAngleOptions): string {
+  // Each field and option is read once: what is shown is what was validated.
   const clockTime = toClockTime(time);
-  checkOptionsObject(options);
-  const hands = resolveHands(options?.hands);
-  const reflex = resolveReflex(options?.reflex);
+  const { hands, reflex } = readAngleOptions(options, 'explainClockAngle');
 
   const lines: string[] = [];
   const shown = formatTime(clockTime);

@@ -1,4 +1,5 @@
-import { ClockTimeError, describeValue } from './clock-error.js';
+import { describeValue, quoteInput } from '@x/checks';
+import { ClockTimeError } from './clock-error.js';
 import type { ClockTime } from './clock-time.js';
 
 const COLON = 58;
@@ -83,8 +84,8 @@ function twoDigits(text: string, i: number): number {
  *
  * @param input - The text to read.
  * @returns The time with hours from 0 to 23.
- * @throws `TypeError` when `input` is not a string.
- * @throws {@link ClockTimeError} when the string is not a valid time.
+ * @throws {@link ClockTimeError} when `input` is not a string or not a valid time. Messages quote
+ *   at most 60 characters of the input and say how long it was when cut.
  *
  * @example
  * ```ts
@@ -97,7 +98,7 @@ function twoDigits(text: string, i: number): number {
  */
 export function parseTime(input: string): ClockTime {
   if (typeof input !== 'string') {
-    throw new TypeError(`Expected \`input\` to be a string, got ${describeValue(input)}`);
+    throw new ClockTimeError(`Expected \`input\` to be a string, got ${describeValue(input)}`, input);
   }
   const text = input.trim();
   const n = text.length;
@@ -122,9 +123,9 @@ export function parseTime(input: string): ClockTime {
   };
   /** The error for an unexpected character (or the end) at `i`. */
   const unexpected = (expected: string) => {
-    const got = i < n ? `\`${text[i]}\`` : 'the end of the input';
-    const where = i === 0 ? 'at the start of' : `after \`${text.slice(0, i)}\` in`;
-    return fail(`Expected ${expected} ${where} \`${text}\`, got ${got}`);
+    const got = i < n ? `${quoteInput(text[i] as string)}` : 'the end of the input';
+    const where = i === 0 ? 'at the start of' : `after ${quoteInput(text.slice(0, i))} in`;
+    return fail(`Expected ${expected} ${where} ${quoteInput(text)}, got ${got}`);
   };
   /** Reads exactly two digits at `i` (minutes or seconds) and checks them against 59. */
   const readTwoDigits = (name: string): number => {
@@ -136,23 +137,25 @@ export function parseTime(input: string): ClockTime {
       if (next !== COLON && next !== DOT && !WHITESPACE.test(text[i]!)) throw unexpected('a digit');
     }
     if (length !== 2) {
-      throw fail(`Expected ${name} to have two digits in \`${text}\`, got \`${text.slice(start, i)}\``);
+      throw fail(`Expected ${name} to have two digits in ${quoteInput(text)}, got ${quoteInput(text.slice(start, i))}`);
     }
     if (runValue > 59)
-      throw fail(`Expected ${name} to be from 00 to 59 in \`${text}\`, got \`${text.slice(start, i)}\``);
+      throw fail(
+        `Expected ${name} to be from 00 to 59 in ${quoteInput(text)}, got ${quoteInput(text.slice(start, i))}`,
+      );
     return runValue;
   };
 
   const first = text[0]!;
   if (first === '-' || first === '+' || first === '\u2212') {
-    throw fail(`Expected a time without a sign in \`${text}\`, got \`${first}\``);
+    throw fail(`Expected a time without a sign in ${quoteInput(text)}, got ${quoteInput(first)}`);
   }
 
   // Hours: one or two digits, range checked once we know whether AM/PM follows.
   const hourLength = readRun();
   if (hourLength === 0) throw unexpected('an hour (1 or 2 digits)');
   if (hourLength > 2) {
-    throw fail(`Expected the hour to have 1 or 2 digits in \`${text}\`, got \`${text.slice(0, i)}\``);
+    throw fail(`Expected the hour to have 1 or 2 digits in ${quoteInput(text)}, got ${quoteInput(text.slice(0, i))}`);
   }
   let hours = runValue;
   if (i >= n || text.charCodeAt(i) !== COLON) throw unexpected('`:` and minutes');
@@ -170,7 +173,7 @@ export function parseTime(input: string): ClockTime {
       if (fractionLength === 0) throw unexpected('1 to 3 digits of milliseconds');
       if (fractionLength > 3) {
         throw fail(
-          `Expected at most 3 fraction digits (milliseconds) in \`${text}\`, got \`${text.slice(i - fractionLength, i)}\``,
+          `Expected at most 3 fraction digits (milliseconds) in ${quoteInput(text)}, got ${quoteInput(text.slice(i - fractionLength, i))}`,
         );
       }
       milliseconds = fractionLength === 1 ? runValue * 100 : fractionLength === 2 ? runValue * 10 : runValue;
@@ -189,17 +192,19 @@ export function parseTime(input: string): ClockTime {
     if (match) {
       meridiem = match[1]!.toLowerCase() === 'a' ? 'AM' : 'PM';
     } else if (i > timeEnd || LETTER.test(rest)) {
-      throw fail(`Expected \`AM\` or \`PM\` after \`${text.slice(0, timeEnd)}\` in \`${text}\`, got \`${rest}\``);
+      throw fail(
+        `Expected \`AM\` or \`PM\` after ${quoteInput(text.slice(0, timeEnd))} in ${quoteInput(text)}, got ${quoteInput(rest)}`,
+      );
     } else {
       throw unexpected('the end of the time, `AM` or `PM`');
     }
   }
 
   if (meridiem === undefined) {
-    if (hours > 23) throw fail(`Expected the hour to be from 0 to 23 in \`${text}\`, got \`${hours}\``);
+    if (hours > 23) throw fail(`Expected the hour to be from 0 to 23 in ${quoteInput(text)}, got \`${hours}\``);
   } else {
     if (hours < 1 || hours > 12) {
-      throw fail(`Expected the hour to be from 1 to 12 with ${meridiem} in \`${text}\`, got \`${hours}\``);
+      throw fail(`Expected the hour to be from 1 to 12 with ${meridiem} in ${quoteInput(text)}, got \`${hours}\``);
     }
     hours = (hours % 12) + (meridiem === 'PM' ? 12 : 0);
   }

@@ -1,7 +1,8 @@
+import { describeValue } from '@x/checks';
 import { FULL_TURN, MS_PER_HALF_DAY, UNITS_PER_DEGREE } from './angle-units.js';
-import { ClockAngleError, describeValue } from './clock-error.js';
+import { ClockAngleError } from './clock-error.js';
 import { type ClockTime, fromHalfDayMilliseconds } from './clock-time.js';
-import { checkOptionsObject, HAND_SPEED, type Hand, resolveHands } from './hands.js';
+import { HAND_SPEED, type Hand, readTimesOptions } from './hands.js';
 
 /**
  * Options of {@link timesForAngle}.
@@ -59,9 +60,9 @@ function roundHalfUp(numerator: bigint, denominator: bigint): number {
  * @param angle - Degrees, a finite number from 0 to 180.
  * @param options - Which hands. See {@link TimesForAngleOptions}.
  * @returns The times, with hours from 0 to 11, sorted from 00:00.
- * @throws {@link ClockAngleError} (a `RangeError`) when `angle` is not finite or outside 0 to 180.
- * @throws {@link ClockOptionsError} when `hands` is invalid.
- * @throws `TypeError` when `angle` is not a number or `options` not an object.
+ * @throws {@link ClockAngleError} (a `RangeError`) when `angle` is not a finite number from 0 to 180.
+ * @throws {@link ClockOptionsError} when `hands` is invalid, an option key is unknown, or
+ *   `options` is not an object.
  *
  * @example
  * ```ts
@@ -74,17 +75,13 @@ function roundHalfUp(numerator: bigint, denominator: bigint): number {
  * ```
  */
 export function timesForAngle(angle: number, options?: TimesForAngleOptions): ClockTime[] {
-  if (typeof angle !== 'number') {
-    throw new TypeError(`Expected \`angle\` to be a number, got ${describeValue(angle)}`);
-  }
-  if (!Number.isFinite(angle) || angle < 0 || angle > 180) {
+  if (typeof angle !== 'number' || !Number.isFinite(angle) || angle < 0 || angle > 180) {
     throw new ClockAngleError(
       `Expected \`angle\` to be a finite number of degrees from 0 to 180, got ${describeValue(angle)}`,
       angle,
     );
   }
-  checkOptionsObject(options);
-  const [a, b] = resolveHands(options?.hands);
+  const [a, b] = readTimesOptions(options).hands;
   const k = BigInt(Math.abs(HAND_SPEED[a] - HAND_SPEED[b]));
 
   // In units of 1/120000°, the gap at t ms is (k × t) mod FULL_TURN, so the instants are the t in

@@ -182,13 +182,14 @@ describe('invalid times and options', () => {
 
   it.each([
     [42, '`42` (number)'],
-    [null, '`null`'],
+    [null, '`null` (null)'],
     [undefined, '`undefined` (undefined)'],
     [true, '`true` (boolean)'],
-  ])('a time of the wrong type (%j) throws TypeError', (time, got) => {
+  ])('a time of the wrong type (%j) throws ClockTimeError', (time, got) => {
     for (const call of [() => clockAngle(time as never), () => handPositions(time as never)]) {
       const error = thrown(call);
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(ClockTimeError);
+      expect((error as ClockTimeError).input).toBe(time);
       expect((error as Error).message).toBe(
         `Expected \`time\` to be a string, a ClockTime object or a Date, got ${got}`,
       );
@@ -239,10 +240,11 @@ describe('invalid times and options', () => {
   });
 
   it.each([[5], ['reflex'], [null], [['hour', 'minute']]])(
-    'options of the wrong type (%j) throw TypeError',
+    'options of the wrong type (%j) throw ClockOptionsError',
     (options) => {
       const error = thrown(() => clockAngle('3:45', options as never));
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(ClockOptionsError);
+      expect((error as ClockOptionsError).option).toBe('options');
       expect((error as Error).message).toMatch(/^Expected `options` to be an object, got /);
     },
   );

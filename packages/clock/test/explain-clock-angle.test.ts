@@ -71,7 +71,7 @@ describe('explainClockAngle', () => {
     expect(() => explainClockAngle('3:45', { reflex: 'no' as never })).toThrow(
       'Expected `reflex` to be a boolean, got `"no"` (string)',
     );
-    expect(() => explainClockAngle(7 as never)).toThrow(TypeError);
+    expect(() => explainClockAngle(7 as never)).toThrow(ClockTimeError);
     expect(() => explainClockAngle(7 as never)).toThrow(
       'Expected `time` to be a string, a ClockTime object or a Date, got `7` (number)',
     );

@@ -107,13 +107,12 @@ describe('parseTime: rejected input', () => {
 
   it.each([
     [42, 'Expected `input` to be a string, got `42` (number)'],
-    [null, 'Expected `input` to be a string, got `null`'],
+    [null, 'Expected `input` to be a string, got `null` (null)'],
     [undefined, 'Expected `input` to be a string, got `undefined` (undefined)'],
     [{ hours: 3 }, 'Expected `input` to be a string, got `{"hours":3}` (object)'],
-  ])('a non-string %j throws TypeError', (input, message) => {
+  ])('a non-string %j throws ClockTimeError', (input, message) => {
     const call = () => parseTime(input as unknown as string);
-    expect(call).toThrow(TypeError);
-    expect(call).not.toThrow(RangeError);
+    expect(call).toThrow(ClockTimeError);
     expect(call).toThrow(message);
   });
 });

@@ -173,22 +173,24 @@ describe('timesForAngle: invalid input', () => {
 
   it.each([
     ['90', '`"90"` (string)'],
-    [null, '`null`'],
+    [null, '`null` (null)'],
     [undefined, '`undefined` (undefined)'],
-    [90n, '`90` (bigint)'],
-  ])('%s (not a number) → TypeError', (angle, got) => {
+    [90n, '`90n` (bigint)'],
+  ])('%s (not a number) → ClockAngleError', (angle, got) => {
     const error = thrown(() => timesForAngle(angle as never));
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe(`Expected \`angle\` to be a number, got ${got}`);
+    expect(error).toBeInstanceOf(ClockAngleError);
+    expect((error as Error).message).toBe(
+      `Expected \`angle\` to be a finite number of degrees from 0 to 180, got ${got}`,
+    );
   });
 
-  it('rejects invalid hands with ClockOptionsError and a non-object options with TypeError', () => {
+  it('rejects invalid hands and a non-object options with ClockOptionsError', () => {
     const error = thrown(() => timesForAngle(90, { hands: ['second', 'second'] }));
     expect(error).toBeInstanceOf(ClockOptionsError);
     expect((error as Error).message).toBe(
       "Expected `hands` to be two different hands out of 'hour', 'minute', 'second', got `[\"second\",\"second\"]` (array)",
     );
-    expect(() => timesForAngle(90, 'hour' as never)).toThrow(TypeError);
+    expect(() => timesForAngle(90, 'hour' as never)).toThrow(ClockOptionsError);
     expect(() => timesForAngle(90, 'hour' as never)).toThrow(
       'Expected `options` to be an object, got `"hour"` (string)',
     );

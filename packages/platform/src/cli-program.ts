@@ -63,11 +63,30 @@ function commandPath(command: Command | undefined): string {
   return names.length === 0 ? 'x' : names.join(' ');
 }
 
+/** The most characters of an error message the one error line shows; a longer one is cut. */
+const MAX_ERROR_CHARS = 600;
+
+/**
+ * An error message as one line of bounded length: a huge argument quoted by commander or a
+ * library (a 100,000-digit time) must not become a huge line.
+ */
 function oneLine(text: string): string {
-  return text
+  const line = text
+    .slice(0, 4 * MAX_ERROR_CHARS)
     .replace(/^error:\s*/i, '')
     .replace(/\s*\n\s*/g, ' ')
     .trim();
+  if (line.length <= MAX_ERROR_CHARS && text.length <= 4 * MAX_ERROR_CHARS) return line;
+  return `${line.slice(0, MAX_ERROR_CHARS - 1)}… (message cut from ${text.length} characters)`;
+}
+
+/**
+ * The `at …` lines of an error's stack, for `--verbose`: the stack's first lines repeat the
+ * message, which the error line above already shows (cut to a bounded length).
+ */
+function stackFrames(error: Error): string {
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return frames.length === 0 ? '    at (no stack)' : frames.join('\n');
 }
 
 /**
@@ -88,22 +107,24 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     verbose ||= program.opts().verbose === true;
     if (error instanceof CommanderError) {
       if (informational.has(error.code)) return ExitCode.ok;
-      // `x` alone (or `x batch` alone): commander printed the help to stderr.
-      if (error.code === 'commander.help') return ExitCode.usage;
+      // `x help` and `x help <command>` asked for the help (exit code 0, help on stdout); `x`
+      // alone (or `x batch` alone) did not: commander printed the help to stderr.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       context.err(`x: ${oneLine(error.message)} (see \`${commandPath(failing.command)} --help\`)`);
-      if (verbose && error.stack) context.err(error.stack);
+      if (verbose) context.err(stackFrames(error));
       return ExitCode.usage;
     }
     if (error instanceof UsageError) {
       context.err(`x: ${oneLine(error.message)} (see \`${commandPath(failing.command)} --help\`)`);
-      if (verbose && error.stack) context.err(error.stack);
+      if (verbose) context.err(stackFrames(error));
       return ExitCode.usage;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     context.err(`x: ${oneLine(message)}`);
     if (verbose) {
-      if (error instanceof Error && error.stack) context.err(error.stack);
-      if (error instanceof Error && error.cause !== undefined) context.err(`caused by: ${String(error.cause)}`);
+      if (error instanceof Error) context.err(stackFrames(error));
+      if (error instanceof Error && error.cause !== undefined)
+        context.err(`caused by: ${oneLine(String(error.cause))}`);
     }
     return ExitCode.failure;
   }

@@ -6,7 +6,7 @@ const verbose = process.argv.includes('--verbose');
 /** Anything that escapes a command (a throw in a timer or listener) still ends as one line and exit 1. */
 function crash(error: unknown): void {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  process.stderr.write(`x: unexpected error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`x: unexpected error: ${message.slice(0, 600).replace(/\s*\n\s*/g, ' ')}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }

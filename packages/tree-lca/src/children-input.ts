@@ -1,5 +1,7 @@
 /**
- * A function returning a node's children, or `undefined` (or an empty iterable) for a leaf.
+ * A function returning a node's children, or `undefined` (or an empty iterable) for a leaf;
+ * `null` is an error. Anything it throws becomes an `InputReadError` with the thrown error as
+ * its `cause`.
  * Only nodes reachable from `options.root` are ever asked for, so this form needs a `root`.
  *
  * @example
@@ -12,9 +14,12 @@
 export type ChildrenFunction<Id> = (node: Id) => Iterable<Id> | undefined;
 
 /**
- * Dense numeric trees, the fast path: entry `i` lists the children of node `i`. Node ids are the
- * integers `0 … n-1`; a missing (`undefined`) entry or one past the end means no children, so
- * leaves at the end may be left out. No `Map` is used internally for this form.
+ * Dense numeric trees, the fast path: entry `i` lists the children of node `i`. Node ids are
+ * integers from 0 to 2^31 - 2; a missing (`undefined`) entry or one past the end means no
+ * children, so leaves at the end may be left out (`null` is an error, as in every form). At most
+ * 2^26 entries. No `Map` is used internally while ids stay near the node count; ids far larger
+ * (`[[2 ** 31 - 2]]`) are read compactly, like a `Map`, so memory follows the tree, not the
+ * largest id.
  *
  * @example
  * ```ts

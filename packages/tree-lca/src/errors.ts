@@ -1,4 +1,4 @@
-import { formatNode, formatNodes, formatValue } from './format-value.js';
+import { describeValue, quoteInput } from '@x/checks';
 
 /**
  * Base class of every error this package throws, so one `instanceof` check catches them all.
@@ -14,6 +14,7 @@ import { formatNode, formatNodes, formatValue } from './format-value.js';
  * ```
  */
 export class TreeLcaError extends Error {
+  /** The class name, `'TreeLcaError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'TreeLcaError';
 }
 
@@ -33,15 +34,13 @@ export class TreeLcaError extends Error {
  * ```
  */
 export class TreeCycleError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'TreeCycleError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'TreeCycleError';
   /** The nodes on the cycle, in parent → child order. */
   readonly cycle: readonly Id[];
 
   constructor(cycle: readonly Id[]) {
-    super(
-      `Expected a tree without cycles, got the cycle ${formatNodes([...cycle.slice(0, 20), cycle[0]], ' → ', 12)}` +
-        (cycle.length > 20 ? ` (${cycle.length} nodes)` : ''),
-    );
+    super(`Expected a tree without cycles, got the cycle ${formatCycle(cycle)}`);
     this.cycle = cycle;
   }
 }
@@ -60,6 +59,7 @@ export class TreeCycleError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class MultipleParentsError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'MultipleParentsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'MultipleParentsError';
   /** The node with two parents. */
   readonly node: Id;
@@ -89,6 +89,7 @@ export class MultipleParentsError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class MultipleRootsError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'MultipleRootsError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'MultipleRootsError';
   /** Every node that is nobody's child, in input order. */
   readonly roots: readonly Id[];
@@ -116,6 +117,7 @@ export class MultipleRootsError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class EmptyTreeError extends TreeLcaError {
+  /** The class name, `'EmptyTreeError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'EmptyTreeError';
 
   constructor() {
@@ -138,6 +140,7 @@ export class EmptyTreeError extends TreeLcaError {
  * ```
  */
 export class NodeNotFoundError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'NodeNotFoundError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'NodeNotFoundError';
   /** The node that was asked for. */
   readonly node: Id;
@@ -145,7 +148,7 @@ export class NodeNotFoundError<Id = unknown> extends TreeLcaError {
   readonly argument: string;
 
   constructor(argument: string, node: Id) {
-    super(`Expected \`${argument}\` to be a node of the tree, got ${formatValue(node)}`);
+    super(`Expected \`${argument}\` to be a node of the tree, got ${describeValue(node)}`);
     this.argument = argument;
     this.node = node;
   }
@@ -165,6 +168,7 @@ export class NodeNotFoundError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class DuplicateChildError<Id = unknown> extends TreeLcaError {
+  /** The class name, `'DuplicateChildError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'DuplicateChildError';
   /** The node whose children list repeats a child. */
   readonly parent: Id;
@@ -193,6 +197,7 @@ export class DuplicateChildError<Id = unknown> extends TreeLcaError {
  * ```
  */
 export class InvalidArgumentError extends TreeLcaError {
+  /** The class name, `'InvalidArgumentError'`, so that logs and `error.name` checks can tell the errors apart. */
   override name = 'InvalidArgumentError';
   /** Which argument (or part of it) was wrong, e.g. `options.root` or `children[3][0]`. */
   readonly argument: string;
@@ -200,8 +205,157 @@ export class InvalidArgumentError extends TreeLcaError {
   readonly value: unknown;
 
   constructor(argument: string, expected: string, value: unknown) {
-    super(`Expected \`${argument}\` to be ${expected}, got ${formatValue(value)}`);
+    super(`Expected \`${argument}\` to be ${expected}, got ${describeValue(value)}`);
     this.argument = argument;
     this.value = value;
   }
+}
+
+/**
+ * An option key that no entry point knows, e.g. a misspelled `rooot`. The message lists the
+ * valid options and suggests the nearest one.
+ *
+ * @example
+ * ```ts
+ * import { buildLcaIndex, UnknownOptionError } from '@x/tree-lca';
+ * try {
+ *   buildLcaIndex({ r: ['a'] }, { rooot: 'r' } as never);
+ * } catch (error) {
+ *   if (error instanceof UnknownOptionError) error.message;
+ *   // Unknown option `rooot` (did you mean `root`?) in `buildLcaIndex` options; valid options are `root`
+ * }
+ * ```
+ */
+export class UnknownOptionError extends InvalidArgumentError {
+  /** The class name, `'UnknownOptionError'`, so that logs and `error.name` checks can tell the errors apart. */
+  override name = 'UnknownOptionError';
+  /** The option names that were given but are not known. */
+  readonly unknownKeys: readonly string[];
+  /** The option names the entry point knows. */
+  readonly validKeys: readonly string[];
+
+  constructor(message: string, options: object, unknownKeys: readonly string[], validKeys: readonly string[]) {
+    super('options', 'an object of known options', options);
+    this.message = message;
+    this.unknownKeys = unknownKeys;
+    this.validKeys = validKeys;
+  }
+}
+
+/**
+ * Reading an argument threw: a getter, a proxy trap, an iterator or a `children` function threw,
+ * or a revoked proxy was passed. The original error is kept as `cause`; `argument` names what was
+ * being read.
+ *
+ * @example
+ * ```ts
+ * import { buildLcaIndex, InputReadError } from '@x/tree-lca';
+ * const children = (node: string) => {
+ *   if (node === 'b') throw new Error('lookup failed');
+ *   return node === 'r' ? ['b'] : undefined;
+ * };
+ * try {
+ *   buildLcaIndex(children, { root: 'r' });
+ * } catch (error) {
+ *   if (error instanceof InputReadError) error.cause; // Error: lookup failed
+ * }
+ * ```
+ */
+export class InputReadError extends TreeLcaError {
+  /** The class name, `'InputReadError'`, so that logs and `error.name` checks can tell the errors apart. */
+  override name = 'InputReadError';
+  /** What was being read when it threw: `children`, `options`, `nodes` or `pairs`. */
+  readonly argument: string;
+
+  constructor(argument: string, cause: unknown) {
+    super(`Reading \`${argument}\` threw ${describeThrown(cause)}`, { cause });
+    this.argument = argument;
+  }
+}
+
+/**
+ * Runs `read` (which reads user-supplied input) and turns anything it throws that is not one of
+ * this package's errors into an {@link InputReadError} naming `argument`.
+ */
+export function readingInput<T>(argument: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TreeLcaError) throw error;
+    throw new InputReadError(argument, error);
+  }
+}
+
+/** `TypeError: message` of a thrown value, bounded, without touching anything that could throw. */
+function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      return quoteInput(`${String(error.name)}: ${String(error.message)}`.replace(/\s*\n\s*/g, ' '));
+    }
+  } catch {
+    return 'an error that cannot be read';
+  }
+  return describeValue(error);
+}
+
+/**
+ * A node's id inside a message: strings and numbers bare in backticks (`` `a` ``, `` `7` ``), cut
+ * and measured when long; anything else as {@link describeValue} renders it. Never throws.
+ */
+function formatNode(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return quoteInput(value);
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return `\`${String(value)}\``;
+    case 'bigint':
+      return `\`${value}n\``;
+    default:
+      return value === null ? '`null`' : describeValue(value);
+  }
+}
+
+/** The most characters a list of nodes takes in a message (each node is cut to 60 already). */
+const LIST_BUDGET = 480;
+
+/**
+ * A list of nodes for a message: the first ones up to `limit` (and {@link LIST_BUDGET}
+ * characters), then how many were left out, then the last: `` `0`, `1`, … (40 more), `49` ``.
+ */
+function formatNodes(values: readonly unknown[], separator: string, limit = 10): string {
+  if (values.length === 0) return '';
+  const last = formatNode(values[values.length - 1]);
+  const shown: string[] = [];
+  let used = last.length;
+  for (let i = 0; i < values.length - 1 && shown.length < limit - 1; i++) {
+    const text = formatNode(values[i]);
+    if (used + text.length > LIST_BUDGET) break;
+    shown.push(text);
+    used += text.length + separator.length;
+  }
+  const left = values.length - 1 - shown.length;
+  const more = left === 0 ? [] : [`… (${left} more)`];
+  return [...shown, ...more, last].join(separator);
+}
+
+/**
+ * A cycle for a message, closed on its first node: `` `a` → `b` → `a` ``, or for a long one the
+ * first nodes, how many more there are, and back to the first, with the cycle's length:
+ * `` `1` → `2` → … (999990 more) → `1` (a cycle of 1000000 nodes) ``.
+ */
+function formatCycle(cycle: readonly unknown[]): string {
+  const first = formatNode(cycle[0]);
+  const shown: string[] = [];
+  let used = first.length;
+  for (let i = 0; i < cycle.length && shown.length < 10; i++) {
+    const text = formatNode(cycle[i]);
+    if (used + text.length > LIST_BUDGET) break;
+    shown.push(text);
+    used += text.length + 3;
+  }
+  const left = cycle.length - shown.length;
+  if (left === 0) return [...shown, first].join(' → ');
+  return `${[...shown, `… (${left} more)`, first].join(' → ')} (a cycle of ${cycle.length} nodes)`;
 }

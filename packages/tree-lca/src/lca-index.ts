@@ -1,5 +1,5 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
-import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
+import { InvalidArgumentError, NodeNotFoundError, readingInput } from './errors.js';
 import { LevelAncestors } from './level-ancestors.js';
 import {
   INFO_FIELDS as LAYOUT_INFO_FIELDS,
@@ -16,6 +16,7 @@ import {
   RangeMinimum,
   rangeMinimumCells,
 } from './range-minimum.js';
+import { checkTreeOptions, readRoot } from './tree-options.js';
 
 // Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
 // format (an imported binding can compile to a property read on every use).
@@ -97,12 +98,12 @@ export class LcaIndex<Id> {
    * @param children - the tree, as any {@link ChildrenInput} form
    * @param options - {@link TreeOptions}: the optional `root`
    */
-  constructor(children: ChildrenInput<Id>, options: TreeOptions<Id> = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('options', 'an object', options);
-    }
-    const table = readTree<Id>(children, options.root);
-    const { info, slots, topo, nodes: n, root } = table;
+  constructor(children: ChildrenInput<Id>, options?: TreeOptions<Id>) {
+    checkTreeOptions(options, 'LcaIndex');
+    const root = readRoot(options);
+    const table = readingInput('children', () => readTree<Id>(children, root));
+    const { info, slots, topo, nodes: n } = table;
+    const rootSlot = table.root;
     // Preorder positions without a depth-first walk: a subtree is a contiguous preorder range, so
     // once subtree sizes are known (children first), each child starts at its parent's next free
     // position. Two passes over a parents-first order whose random reads do not wait on each other
@@ -114,14 +115,14 @@ export class LcaIndex<Id> {
     const cells = rangeMinimumCells(n);
     // the root: position 0, depth 0, no parent (never an answer: ranges start after it)
     cells[RMQ_PAYLOAD] = -1;
-    info[INFO_FIELDS * root + PRE] = 1;
-    info[INFO_FIELDS * root + END] = 1;
+    info[INFO_FIELDS * rootSlot + PRE] = 1;
+    info[INFO_FIELDS * rootSlot + END] = 1;
     const filled = placeAll(info, cells, topo, count, n);
     this.#info = info;
     this.#cells = cells;
     this.#size = n;
     this.#slots = slots;
-    this.#rootSlot = root;
+    this.#rootSlot = rootSlot;
     this.#ids = table.ids;
     this.#slotOf = table.slotOf;
     this.#minimum = new RangeMinimum(cells, n, filled);
@@ -197,25 +198,27 @@ export class LcaIndex<Id> {
    * ```
    */
   lcaOf(nodes: Iterable<Id>): Id {
-    if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
-      throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
-    }
     let first = -1;
     let last = -1;
     let firstPre = 0;
     let lastPre = 0;
-    for (const node of nodes) {
-      const slot = this.#slot(node, 'nodes');
-      const pre = this.#pre(slot);
-      if (first < 0 || pre < firstPre) {
-        first = slot;
-        firstPre = pre;
+    readingInput('nodes', () => {
+      if (typeof nodes !== 'object' || nodes === null || typeof nodes[Symbol.iterator] !== 'function') {
+        throw new InvalidArgumentError('nodes', 'an iterable of nodes', nodes);
       }
-      if (last < 0 || pre > lastPre) {
-        last = slot;
-        lastPre = pre;
+      for (const node of nodes) {
+        const slot = this.#slot(node, 'nodes');
+        const pre = this.#pre(slot);
+        if (first < 0 || pre < firstPre) {
+          first = slot;
+          firstPre = pre;
+        }
+        if (last < 0 || pre > lastPre) {
+          last = slot;
+          lastPre = pre;
+        }
       }
-    }
+    });
     if (first < 0) throw new InvalidArgumentError('nodes', 'at least one node', nodes);
     return this.#slotId(this.#lcaSlot(first, last));
   }
@@ -231,16 +234,21 @@ export class LcaIndex<Id> {
    * ```
    */
   lcaBatch(pairs: Iterable<readonly [Id, Id]>): Id[] {
-    if (typeof pairs !== 'object' || pairs === null || typeof pairs[Symbol.iterator] !== 'function') {
-      throw new InvalidArgumentError('pairs', 'an iterable of [a, b] pairs', pairs);
-    }
     const answers: Id[] = [];
-    for (const pair of pairs) {
-      if (typeof pair !== 'object' || pair === null || pair.length !== 2) {
-        throw new InvalidArgumentError(`pairs[${answers.length}]`, 'an [a, b] pair', pair);
+    readingInput('pairs', () => {
+      if (typeof pairs !== 'object' || pairs === null || typeof pairs[Symbol.iterator] !== 'function') {
+        throw new InvalidArgumentError('pairs', 'an iterable of [a, b] pairs', pairs);
       }
-      answers.push(this.#slotId(this.#lcaSlot(this.#slot(pair[0], 'a'), this.#slot(pair[1], 'b'))));
-    }
+      for (const pair of pairs) {
+        if (typeof pair !== 'object' || pair === null || pair.length !== 2) {
+          throw new InvalidArgumentError(`pairs[${answers.length}]`, 'an [a, b] pair', pair);
+        }
+        // each element read once: a getter may answer differently on a second read
+        const a = pair[0];
+        const b = pair[1];
+        answers.push(this.#slotId(this.#lcaSlot(this.#slot(a, 'a'), this.#slot(b, 'b'))));
+      }
+    });
     return answers;
   }
 
@@ -353,7 +361,7 @@ export class LcaIndex<Id> {
     const p = this.#pre(slot);
     const target = (this.#cells[RMQ_FIELDS * p + RMQ_VALUE] as number) - k;
     if (target < 0) return undefined;
-    if (k === 0) return node;
+    if (k === 0) return this.#slotId(slot); // not `node`: -0 names node 0, and answers are ids
     if (k === 1) return this.#slotId(this.#cells[RMQ_FIELDS * p + RMQ_PAYLOAD] as number);
     if (this.#levels === undefined || this.#order === undefined) {
       const n = this.size;
@@ -512,5 +520,6 @@ export function buildLcaIndex<Id>(
   options: TreeOptions<Id> & { readonly root: Id },
 ): LcaIndex<Id>;
 export function buildLcaIndex<Id>(children: ChildrenInput<Id>, options?: TreeOptions<Id>): LcaIndex<Id> {
+  checkTreeOptions(options, 'buildLcaIndex');
   return new LcaIndex(children, options);
 }

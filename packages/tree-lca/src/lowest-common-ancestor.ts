@@ -1,5 +1,5 @@
 import type { ChildrenFunction, ChildrenInput, ChildrenRecord, DenseChildren, TreeOptions } from './children-input.js';
-import { InvalidArgumentError, NodeNotFoundError } from './errors.js';
+import { NodeNotFoundError, readingInput } from './errors.js';
 import {
   INFO_FIELDS as LAYOUT_INFO_FIELDS,
   NOT_A_NODE as LAYOUT_NOT_A_NODE,
@@ -7,6 +7,7 @@ import {
   type ParentTable,
   readTree,
 } from './parent-table.js';
+import { checkTreeOptions, readRoot } from './tree-options.js';
 
 // Module-local copies of the cell layout: plain constants in the hot loops, whatever the module
 // format (an imported binding can compile to a property read on every use).
@@ -57,11 +58,10 @@ export function lowestCommonAncestor<Id>(
   b: Id,
   options: TreeOptions<Id> & { readonly root: Id },
 ): Id;
-export function lowestCommonAncestor<Id>(children: ChildrenInput<Id>, a: Id, b: Id, options: TreeOptions<Id> = {}): Id {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', 'an object', options);
-  }
-  const table = readTree<Id>(children, options.root);
+export function lowestCommonAncestor<Id>(children: ChildrenInput<Id>, a: Id, b: Id, options?: TreeOptions<Id>): Id {
+  checkTreeOptions(options, 'lowestCommonAncestor');
+  const root = readRoot(options);
+  const table = readingInput('children', () => readTree<Id>(children, root));
   const info = table.info;
   const up = (slot: number): number => (info[INFO_FIELDS * slot] as number) - PARENT_BIAS;
   let x = slotIn(table, a, 'a');

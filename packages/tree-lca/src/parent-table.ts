@@ -1,3 +1,4 @@
+import { typeName } from '@x/checks';
 import {
   DuplicateChildError,
   EmptyTreeError,
@@ -9,6 +10,13 @@ import {
 
 /** Largest dense node id: slots must fit an `Int32Array` index and `id + 1` must stay an int32. */
 const MAX_DENSE_ID = 2 ** 31 - 2;
+/**
+ * Most entries a dense input may have (2^26, about 67 million). Every entry is a node, and the
+ * working arrays (a root list, a queue) must stay within V8's fast-array limit (about 2^27), which
+ * a longer array-like would overflow with a fatal error rather than an exception. Ids up to
+ * {@link MAX_DENSE_ID} still work past the end, as leaves.
+ */
+const MAX_DENSE_LENGTH = 2 ** 26;
 
 /**
  * Int32 fields per slot in {@link ParentTable.info}. Field 0 (the parent) is written here, field 1
@@ -55,11 +63,25 @@ export interface ParentTable<Id> {
 interface KidsSource<Id> {
   /** The children of `node` (a node, in the input), `undefined` for none. */
   kidsOf(node: Id): unknown;
-  /** How to name `node`'s children in messages, e.g. ``children.get(`a`)``. */
+  /** How to name `node`'s children in messages, e.g. ``children.get("a")``. */
   describe(node: Id): string;
-  /** Record inputs: every child must be a string. */
-  readonly stringIds: boolean;
+  /**
+   * What a child id must be: anything (`Map` and function inputs), a string (plain objects), or a
+   * dense id (dense arrays read by the compact path, whose lists are array-likes).
+   */
+  readonly ids: 'any' | 'string' | 'dense';
 }
+
+/**
+ * How far past the input a dense id may reach before the dense path gives way to the compact one:
+ * the dense path keeps a cell per id up to the largest, so it is used while that is at most
+ * `SPARSE_SLACK + SPARSE_FACTOR × (nodes known so far + input length)` cells.
+ */
+const SPARSE_SLACK = 1024;
+const SPARSE_FACTOR = 4;
+
+/** Thrown inside the dense readers when ids turn out sparse; caught to restart on the compact path. */
+class SparseIds {}
 
 /**
  * Reads any supported `children` input into a validated {@link ParentTable}: one pass over the
@@ -76,7 +98,7 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
     }
     const lookup = children as (node: Id) => unknown;
     return readKeyedFromRoot<Id>(
-      { kidsOf: (node) => lookup(node), describe: (node) => `children(${short(node)})`, stringIds: false },
+      { kidsOf: (node) => lookup(node), describe: (node) => `children(${short(node)})`, ids: 'any' },
       root,
     );
   }
@@ -85,7 +107,7 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
     const source: KidsSource<Id> = {
       kidsOf: (node) => map.get(node),
       describe: (node) => `children.get(${short(node)})`,
-      stringIds: false,
+      ids: 'any',
     };
     if (root !== undefined) return readKeyedFromRoot(source, root);
     const reader = new KeyedReader(source);
@@ -102,12 +124,33 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
   if (typeof children === 'object' && children !== null) {
     const length = (children as { length?: unknown }).length;
     if (typeof length === 'number') {
+      if (!(length >>> 0 === length && length <= MAX_DENSE_LENGTH)) {
+        throw new InvalidArgumentError(
+          'children.length',
+          `an integer from 0 to ${MAX_DENSE_LENGTH} (a Map takes sparse or larger trees)`,
+          length,
+        );
+      }
       const dense = children as ArrayLike<unknown>;
-      if (root === undefined) return readDenseAll(dense) as ParentTable<Id>;
-      if (!isDenseId(root)) {
+      if (root !== undefined && !isDenseId(root)) {
         throw new InvalidArgumentError('options.root', `an integer from 0 to ${MAX_DENSE_ID} for dense input`, root);
       }
-      return readDenseFromRoot(dense, root) as ParentTable<Id>;
+      try {
+        return (root === undefined ? readDenseAll(dense) : readDenseFromRoot(dense, root as number)) as ParentTable<Id>;
+      } catch (error) {
+        if (!(error instanceof SparseIds)) throw error;
+      }
+      // Ids far larger than the tree: number the nodes by first sight, as for a Map, so the cost
+      // follows the tree, not the largest id.
+      const source: KidsSource<number> = {
+        kidsOf: (node) => (node < length ? dense[node] : undefined),
+        describe: (node) => `children[${node}]`,
+        ids: 'dense',
+      };
+      if (root !== undefined) return readKeyedFromRoot(source, root as number) as unknown as ParentTable<Id>;
+      const reader = new KeyedReader(source);
+      for (let i = 0; i < length; i++) reader.add(i, dense[i]);
+      return readKeyedAll(reader) as unknown as ParentTable<Id>;
     }
     const record = children as Readonly<Record<string, unknown>>;
     if (root !== undefined && typeof root !== 'string') {
@@ -116,7 +159,7 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
     const source: KidsSource<string> = {
       kidsOf: (node) => (Object.hasOwn(record, node) ? record[node] : undefined),
       describe: (node) => `children[${short(node)}]`,
-      stringIds: true,
+      ids: 'string',
     };
     if (root !== undefined) return readKeyedFromRoot(source, root as string) as unknown as ParentTable<Id>;
     const reader = new KeyedReader(source);
@@ -146,20 +189,65 @@ function isDenseId(value: unknown): value is number {
   return typeof value === 'number' && value >>> 0 === value && value <= MAX_DENSE_ID;
 }
 
+/** A node inside an argument name (`children.get("a")`): short, and never throws. */
 function short(node: unknown): string {
-  const text = typeof node === 'string' ? JSON.stringify(node) : String(node);
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  switch (typeof node) {
+    case 'string': {
+      const text = JSON.stringify(node.length > 40 ? `${node.slice(0, 39)}…` : node);
+      return text;
+    }
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(node);
+    case 'bigint':
+      return `${node}n`;
+    default:
+      return node === null ? 'null' : `<${typeName(node)}>`;
+  }
 }
 
-function checkKids(kids: unknown, describe: () => string): Iterable<unknown> {
-  if (
-    typeof kids !== 'object' ||
-    kids === null ||
-    typeof (kids as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-  ) {
-    throw new InvalidArgumentError(describe(), 'an iterable of child nodes (or undefined for none)', kids);
+/** The message part for a children list of the wrong shape. */
+const KIDS_EXPECTED = 'an iterable of child nodes (or undefined for none)';
+const DENSE_KIDS_EXPECTED = 'an array of child ids (or undefined for none)';
+
+/**
+ * The children of `node` as an array-like, checked: `undefined` is none; `null` and anything not
+ * iterable (not an array-like, for dense ids) is an {@link InvalidArgumentError}. One rule for
+ * every input form, with or without `root`.
+ */
+function listKids<Id>(source: KidsSource<Id>, node: Id, kids: unknown): ArrayLike<unknown> {
+  if (kids === undefined) return NO_KIDS;
+  if (typeof kids !== 'object' || kids === null) {
+    throw new InvalidArgumentError(
+      source.describe(node),
+      source.ids === 'dense' ? DENSE_KIDS_EXPECTED : KIDS_EXPECTED,
+      kids,
+    );
   }
-  return kids as Iterable<unknown>;
+  if (Array.isArray(kids)) return kids;
+  if (source.ids === 'dense') {
+    const count = (kids as ArrayLike<unknown>).length;
+    if (!(count >>> 0 === count)) throw new InvalidArgumentError(source.describe(node), DENSE_KIDS_EXPECTED, kids);
+    return kids as ArrayLike<unknown>;
+  }
+  if (typeof (kids as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new InvalidArgumentError(source.describe(node), KIDS_EXPECTED, kids);
+  }
+  return [...(kids as Iterable<unknown>)];
+}
+
+const NO_KIDS: ArrayLike<unknown> = [];
+
+/** Checks the `j`th child of `node` against the source's id rule and returns it. */
+function checkKid<Id>(source: KidsSource<Id>, node: Id, j: number, kid: unknown): Id {
+  if (source.ids === 'string' && typeof kid !== 'string') {
+    throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
+  }
+  if (source.ids === 'dense' && !isDenseId(kid)) {
+    throw new InvalidArgumentError(`${source.describe(node)}[${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, kid);
+  }
+  return kid as Id;
 }
 
 function growInt32(array: Int32Array, minLength: number): Int32Array {
@@ -249,11 +337,12 @@ function firstUnreached(info: Int32Array, slots: number, reachedSlots: Int32Arra
   throw new Error('unreachable: every node was reached');
 }
 
+/**
+ * Reads dense input with no `root`. Throws {@link SparseIds} (before any allocation larger than
+ * the input) when a child id reaches far past the input: the caller then reads it compactly.
+ */
 function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
-  const length = children.length;
-  if (!(length >>> 0 === length && length <= MAX_DENSE_ID + 1)) {
-    throw new InvalidArgumentError('children.length', 'a valid array length', length);
-  }
+  const length = children.length; // checked by readTree: an integer from 0 to MAX_DENSE_LENGTH
   if (length === 0) throw new EmptyTreeError();
   let info: Int32Array = new Int32Array(INFO_FIELDS * length);
   let slots = length;
@@ -266,22 +355,23 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
   // parent is read, so subtree sizes come for free (field 1 holds size - 1) from the same cells.
   for (let i = length - 1; i >= 0; i--) {
     const kids = children[i] as ArrayLike<unknown> | undefined | null;
-    if (kids === undefined || kids === null) continue;
-    const count = kids.length;
-    if (typeof count !== 'number') {
-      throw new InvalidArgumentError(`children[${i}]`, 'an array of child ids (or undefined for none)', kids);
-    }
+    if (kids === undefined) continue;
+    const count = kids === null ? -1 : kids.length;
+    if (!(count >>> 0 === count)) throw new InvalidArgumentError(`children[${i}]`, DENSE_KIDS_EXPECTED, kids);
     const mark = i + PARENT_BIAS;
     let below = 0;
     for (let j = 0; j < count; j++) {
-      const c = kids[j] as number;
+      const c = (kids as ArrayLike<unknown>)[j] as number;
       if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
         throw new InvalidArgumentError(`children[${i}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
       }
       if (c >= length) {
         beyond++;
         if (c >= slots) {
-          if (INFO_FIELDS * c >= info.length) info = growInt32(info, INFO_FIELDS * (c + 1));
+          if (INFO_FIELDS * c >= info.length) {
+            if (c >= SPARSE_SLACK + SPARSE_FACTOR * (length + beyond)) throw new SparseIds();
+            info = growInt32(info, INFO_FIELDS * (c + 1));
+          }
           slots = c + 1;
         }
       }
@@ -326,6 +416,7 @@ function readDenseAll(children: ArrayLike<unknown>): ParentTable<number> {
 /** Breadth-first from `root`, validating as it goes; reads only what is reachable. */
 function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTable<number> {
   const length = children.length;
+  if (root >= SPARSE_SLACK + SPARSE_FACTOR * length) throw new SparseIds();
   let capacity = Math.max(Math.min(length, MAX_DENSE_ID + 1), root + 1, 16);
   let info: Int32Array = new Int32Array(INFO_FIELDS * capacity);
   let queue: Int32Array = new Int32Array(capacity);
@@ -337,19 +428,18 @@ function readDenseFromRoot(children: ArrayLike<unknown>, root: number): ParentTa
     const u = queue[head] as number;
     if (u >= length) continue;
     const kids = children[u] as ArrayLike<unknown> | undefined | null;
-    if (kids === undefined || kids === null) continue;
-    const kidCount = kids.length;
-    if (typeof kidCount !== 'number') {
-      throw new InvalidArgumentError(`children[${u}]`, 'an array of child ids (or undefined for none)', kids);
-    }
+    if (kids === undefined) continue;
+    const kidCount = kids === null ? -1 : kids.length;
+    if (!(kidCount >>> 0 === kidCount)) throw new InvalidArgumentError(`children[${u}]`, DENSE_KIDS_EXPECTED, kids);
     const mark = u + PARENT_BIAS;
     for (let j = 0; j < kidCount; j++) {
-      const c = kids[j] as number;
+      const c = (kids as ArrayLike<unknown>)[j] as number;
       if (!(c >>> 0 === c && c <= MAX_DENSE_ID)) {
         throw new InvalidArgumentError(`children[${u}][${j}]`, `an integer from 0 to ${MAX_DENSE_ID}`, c);
       }
       if (c >= slots) {
         if (c >= capacity) {
+          if (c >= SPARSE_SLACK + SPARSE_FACTOR * (length + tail)) throw new SparseIds();
           capacity = Math.max(c + 1, capacity * 2);
           info = growInt32(info, INFO_FIELDS * capacity);
           queue = growInt32(queue, capacity);
@@ -403,18 +493,12 @@ class KeyedReader<Id> {
       this.parentOf.push(-2);
     }
     if (kids === undefined) return;
-    if (Array.isArray(kids)) {
-      for (let j = 0; j < kids.length; j++) this.#addChild(node, u, kids[j] as Id);
-    } else {
-      for (const kid of checkKids(kids, () => this.#source.describe(node)) as Iterable<Id>)
-        this.#addChild(node, u, kid);
-    }
+    const list = listKids(this.#source, node, kids);
+    const count = list.length;
+    for (let j = 0; j < count; j++) this.#addChild(node, u, checkKid(this.#source, node, j, list[j]));
   }
 
   #addChild(node: Id, u: number, kid: Id): void {
-    if (this.#source.stringIds && typeof kid !== 'string') {
-      throw new InvalidArgumentError(`${this.#source.describe(node)} item`, 'a string node id', kid);
-    }
     const c = this.slotOf.get(kid);
     if (c === undefined) {
       this.slotOf.set(kid, this.ids.length);
@@ -464,14 +548,10 @@ function readKeyedFromRoot<Id>(source: KidsSource<Id>, root: Id): ParentTable<Id
   // slots are handed out in breadth-first order, so ascending slots are parents-first
   for (let u = 0; u < ids.length; u++) {
     const node = ids[u] as Id;
-    const kids = source.kidsOf(node);
-    if (kids === undefined || kids === null) continue;
-    const list = (Array.isArray(kids) ? kids : [...checkKids(kids, () => source.describe(node))]) as Id[];
-    for (let j = 0; j < list.length; j++) {
-      const kid = list[j] as Id;
-      if (source.stringIds && typeof kid !== 'string') {
-        throw new InvalidArgumentError(`${source.describe(node)} item`, 'a string node id', kid);
-      }
+    const list = listKids(source, node, source.kidsOf(node));
+    const count = list.length;
+    for (let j = 0; j < count; j++) {
+      const kid = checkKid(source, node, j, list[j]);
       const c = slotOf.get(kid);
       if (c !== undefined) throw structureError(parentOfSlot, c, u, idOf);
       slotOf.set(kid, ids.length);

@@ -91,7 +91,15 @@ describe('TreeCycleError', () => {
     expectRejected(ring, undefined, TreeCycleError, (error) => {
       expect(error.cycle).toHaveLength(n);
       expect(error.message.length).toBeLessThan(300);
-      expect(error.message).toContain(`(${n} nodes)`);
+      // the count of left-out nodes is the cycle's, not the preview's (issue #17, item 4)
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Expected a tree without cycles, got the cycle (\`\\d+\` → ){10}… \\(${n - 10} more\\) → \`\\d+\` \\(a cycle of ${n} nodes\\)$`,
+        ),
+      );
+      const shown = [...error.message.matchAll(/`(\d+)`/g)].map((match) => Number(match[1]));
+      expect(shown.slice(0, 10)).toEqual(error.cycle.slice(0, 10));
+      expect(shown[10]).toBe(error.cycle[0]);
     });
   }, 60_000);
 });
@@ -210,17 +218,17 @@ describe('NodeNotFoundError', () => {
     ['dense lca, id past the end', () => dense.lca(0, 9), 'b', 9, '`9` (number)'],
     ['dense lca, negative id', () => dense.lca(-1, 0), 'a', -1, '`-1` (number)'],
     ['dense lca, fractional id', () => dense.lca(0, 1.5), 'b', 1.5, '`1.5` (number)'],
-    ['dense lca, a string for a number', () => dense.lca('1' as never, 0), 'a', '1', '`1` (string)'],
-    ['Map lca', () => named.lca('a', 'zz'), 'b', 'zz', '`zz` (string)'],
-    ['outside the given root', () => rooted.lca('a', 'top'), 'b', 'top', '`top` (string)'],
-    ['depth', () => named.depth('zz'), 'node', 'zz', '`zz` (string)'],
-    ['parent', () => named.parent('zz'), 'node', 'zz', '`zz` (string)'],
-    ['isAncestor, first', () => named.isAncestor('zz', 'a'), 'ancestor', 'zz', '`zz` (string)'],
-    ['isAncestor, second', () => named.isAncestor('a', 'zz'), 'node', 'zz', '`zz` (string)'],
-    ['distance', () => named.distance('zz', 'a'), 'a', 'zz', '`zz` (string)'],
-    ['path', () => named.path('a', 'zz'), 'b', 'zz', '`zz` (string)'],
-    ['kthAncestor', () => named.kthAncestor('zz', 1), 'node', 'zz', '`zz` (string)'],
-    ['lcaOf', () => named.lcaOf(['a', 'zz']), 'nodes', 'zz', '`zz` (string)'],
+    ['dense lca, a string for a number', () => dense.lca('1' as never, 0), 'a', '1', '`"1"` (string)'],
+    ['Map lca', () => named.lca('a', 'zz'), 'b', 'zz', '`"zz"` (string)'],
+    ['outside the given root', () => rooted.lca('a', 'top'), 'b', 'top', '`"top"` (string)'],
+    ['depth', () => named.depth('zz'), 'node', 'zz', '`"zz"` (string)'],
+    ['parent', () => named.parent('zz'), 'node', 'zz', '`"zz"` (string)'],
+    ['isAncestor, first', () => named.isAncestor('zz', 'a'), 'ancestor', 'zz', '`"zz"` (string)'],
+    ['isAncestor, second', () => named.isAncestor('a', 'zz'), 'node', 'zz', '`"zz"` (string)'],
+    ['distance', () => named.distance('zz', 'a'), 'a', 'zz', '`"zz"` (string)'],
+    ['path', () => named.path('a', 'zz'), 'b', 'zz', '`"zz"` (string)'],
+    ['kthAncestor', () => named.kthAncestor('zz', 1), 'node', 'zz', '`"zz"` (string)'],
+    ['lcaOf', () => named.lcaOf(['a', 'zz']), 'nodes', 'zz', '`"zz"` (string)'],
     [
       'lcaBatch',
       () =>
@@ -230,9 +238,9 @@ describe('NodeNotFoundError', () => {
         ]),
       'a',
       'zz',
-      '`zz` (string)',
+      '`"zz"` (string)',
     ],
-    ['one-shot', () => lowestCommonAncestor(new Map([['r', ['a']]]), 'a', 'zz'), 'b', 'zz', '`zz` (string)'],
+    ['one-shot', () => lowestCommonAncestor(new Map([['r', ['a']]]), 'a', 'zz'), 'b', 'zz', '`"zz"` (string)'],
     ['one-shot dense', () => lowestCommonAncestor([[1]], 7, 0), 'a', 7, '`7` (number)'],
     [
       'one-shot, outside the given root',
@@ -275,14 +283,14 @@ describe('InvalidArgumentError', () => {
     ['a function without a root', () => [], undefined, 'options.root', '`undefined` (undefined)'],
     ['a negative dense child', [[-1]], undefined, 'children[0][0]', '`-1` (number)'],
     ['a fractional dense child', [[1], [0.5]], undefined, 'children[1][0]', '`0.5` (number)'],
-    ['a string dense child', [['1']], undefined, 'children[0][0]', '`1` (string)'],
+    ['a string dense child', [['1']], undefined, 'children[0][0]', '`"1"` (string)'],
     ['NaN as a dense child', [[Number.NaN]], undefined, 'children[0][0]', '`NaN` (number)'],
     ['a dense child too large', [[2 ** 31]], undefined, 'children[0][0]', '`2147483648` (number)'],
     ['a dense entry that is not an array', [5], undefined, 'children[0]', '`5` (number)'],
     ['a dense entry that is not an array, root given', [[1], 5], { root: 0 }, 'children[1]', '`5` (number)'],
-    ['a dense root that is not an id', [[1]], { root: 'x' }, 'options.root', '`x` (string)'],
+    ['a dense root that is not an id', [[1]], { root: 'x' }, 'options.root', '`"x"` (string)'],
     ['a Map value that is not iterable', new Map([['a', 3]]), undefined, 'children.get("a")', '`3` (number)'],
-    ['a Map value that is a string', new Map([['a', 'bc']]), undefined, 'children.get("a")', '`bc` (string)'],
+    ['a Map value that is a string', new Map([['a', 'bc']]), undefined, 'children.get("a")', '`"bc"` (string)'],
     ['a Record child that is not a string', { a: [1] }, undefined, 'children["a"] item', '`1` (number)'],
     ['a Record root that is not a string', { a: ['b'] }, { root: 1 }, 'options.root', '`1` (number)'],
     ['a function returning a number', () => 3, { root: 0 }, 'children(0)', '`3` (number)'],

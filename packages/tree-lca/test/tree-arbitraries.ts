@@ -136,8 +136,11 @@ export function inputForms(tree: LabeledTree): InputForm[] {
   const numberMap = new Map(lists.map((kids, node) => [node, kids] as const));
   const numeric = { id: (l: number) => l, label: (id: unknown) => id as number };
   const named = { id: name, label: (id: unknown) => label(id as string) };
+  const sparse = sparseIds(tree, lists);
   return [
     { form: 'dense arrays', children: lists, options: {}, ...numeric },
+    { form: 'dense arrays, sparse ids', children: sparse.children, options: {}, ...sparse.ids },
+    { form: 'dense arrays, sparse ids, root given', children: sparse.children, options: { root: 0 }, ...sparse.ids },
     { form: 'dense arrays, root given', children: lists, options: { root }, ...numeric },
     { form: 'Map<number>', children: numberMap, options: {}, ...numeric },
     { form: 'Map<string>', children: stringMap, options: {}, ...named },
@@ -153,4 +156,25 @@ export function inputForms(tree: LabeledTree): InputForm[] {
     { form: 'Record, root given', children: record, options: { root: name(root) }, ...named },
     { form: 'function', children: (id: string) => stringMap.get(id), options: { root: name(root) }, ...named },
   ];
+}
+
+/**
+ * The tree as dense arrays whose leaves have ids near 2^31 (the compact path): the root and the
+ * other inner nodes are numbered 0 … m-1 (every index of a dense array is a node), each leaf
+ * `2^31 - 2 - 7919 × k`.
+ */
+function sparseIds(
+  tree: LabeledTree,
+  lists: number[][],
+): { children: number[][]; ids: Pick<InputForm, 'id' | 'label'> } {
+  const idOf = new Map<number, number>();
+  const inner = [tree.root, ...lists.flatMap((kids, node) => (kids.length > 0 && node !== tree.root ? [node] : []))];
+  for (const [i, node] of inner.entries()) idOf.set(node, i);
+  let leaves = 0;
+  lists.forEach((kids, node) => {
+    if (kids.length === 0 && node !== tree.root) idOf.set(node, 2 ** 31 - 2 - 7919 * leaves++);
+  });
+  const labelOf = new Map([...idOf].map(([node, id]) => [id, node]));
+  const children = inner.map((node) => (lists[node] as number[]).map((kid) => idOf.get(kid) as number));
+  return { children, ids: { id: (l) => idOf.get(l), label: (id) => labelOf.get(id as number) as number } };
 }

@@ -1,4 +1,6 @@
+import { quoteInput } from '@x/checks';
 import {
+  ClockOptionsError,
   type ClockTime,
   ClockTimeError,
   clockAngle,
@@ -15,14 +17,19 @@ const handNames: readonly Hand[] = ['hour', 'minute', 'second'];
 
 /** Parses `--hands hour,minute` into the pair of hands; names the bad value otherwise. */
 export function parseHands(value: string): [Hand, Hand] {
-  const parts = value.split(',').map((part) => part.trim().toLowerCase());
+  const parts = value.split(',', 3).map((part) => part.trim().toLowerCase());
   if (parts.length !== 2) {
-    throw new InvalidArgumentError(`Expected two hands separated by a comma (e.g. \`hour,minute\`), got \`${value}\`.`);
+    throw new InvalidArgumentError(
+      `Expected two hands separated by a comma (e.g. \`hour,minute\`), got ${quoteInput(value)}.`,
+    );
   }
   for (const part of parts) {
     if (!(handNames as readonly string[]).includes(part)) {
-      throw new InvalidArgumentError(`Expected each hand to be one of hour, minute, second, got \`${part}\`.`);
+      throw new InvalidArgumentError(`Expected each hand to be one of hour, minute, second, got ${quoteInput(part)}.`);
     }
+  }
+  if (parts[0] === parts[1]) {
+    throw new InvalidArgumentError(`Expected two different hands, got ${quoteInput(value)}.`);
   }
   return parts as [Hand, Hand];
 }
@@ -53,12 +60,18 @@ export function registerClockCommand(program: Command, context: CliContext): voi
       try {
         parsed = parseTime(time);
       } catch (error) {
-        if (error instanceof ClockTimeError)
-          throw new UsageError(`invalid <time> argument \`${time}\`: ${error.message}`);
+        if (error instanceof ClockTimeError) throw new UsageError(`invalid <time> argument: ${error.message}`);
         throw error;
       }
       const angleOptions = { hands: options.hands, reflex: options.reflex === true };
-      const angle = clockAngle(parsed, angleOptions);
+      let angle: number;
+      try {
+        angle = clockAngle(parsed, angleOptions);
+      } catch (error) {
+        // an option value the library refuses is bad usage, named by its flag
+        if (error instanceof ClockOptionsError) throw new UsageError(`invalid --${error.option}: ${error.message}`);
+        throw error;
+      }
       if (options.json) {
         const fraction = clockAngleFraction(parsed, angleOptions);
         context.out(

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { describeValue, quoteInput } from '@x/checks';
 import { buildLcaIndex } from '@x/tree-lca';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { UsageError } from '../usage-error.js';
 
 /** The tree file's content could not be used: unreadable, not JSON, or not a children map. */
 export class TreeFileError extends Error {
@@ -9,42 +11,53 @@ export class TreeFileError extends Error {
 }
 
 /**
- * Reads a tree file holding a children map `{ "node": ["child", ...] }`. Every value must be an
- * array of strings; anything else is reported with the node and what was found.
+ * Reads a tree file holding a children map `{ "node": ["child", ...] }` (UTF-8, with or without a
+ * byte-order mark) into a `Map`, so that every key is a node id, `__proto__` and `constructor`
+ * included. Every value must be an array of strings; anything else is reported with the node and
+ * what was found.
  */
-export async function readChildrenMap(file: string): Promise<Record<string, string[]>> {
+export async function readChildrenMap(file: string): Promise<Map<string, string[]>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(error);
-    throw new TreeFileError(`Cannot read <tree.json> \`${file}\`: ${reason}`);
+    throw new TreeFileError(`Cannot read <tree.json> ${quoteInput(file)}: ${reason}`);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // JSON has no byte-order mark, but editors on Windows write one: skip it
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new TreeFileError(
-      `Expected <tree.json> \`${file}\` to hold JSON, got a parse error: ${(error as Error).message}`,
+      `Expected <tree.json> ${quoteInput(file)} to hold JSON, got a parse error: ${(error as Error).message}`,
     );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const got = Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data;
     throw new TreeFileError(
-      `Expected <tree.json> \`${file}\` to hold an object mapping each node to its children, got ${got}`,
+      `Expected <tree.json> ${quoteInput(file)} to hold an object mapping each node to its children, got ${got}`,
     );
   }
-  const map: Record<string, string[]> = {};
+  // JSON.parse makes every key an own property (even `__proto__`); a Map keeps them all as ids
+  const map = new Map<string, string[]>();
   for (const [node, children] of Object.entries(data)) {
     if (!Array.isArray(children) || children.some((child) => typeof child !== 'string')) {
       throw new TreeFileError(
-        `Expected the children of node \`${node}\` in \`${file}\` to be an array of strings, got \`${JSON.stringify(children)}\``,
+        `Expected the children of node ${quoteInput(node)} in ${quoteInput(file)} to be an array of strings, got ${describeValue(children)}`,
       );
     }
-    map[node] = children as string[];
+    map.set(node, children as string[]);
   }
   return map;
+}
+
+/** Whether `node` appears in the children map, as a key or as a child. */
+function mentions(map: ReadonlyMap<string, readonly string[]>, node: string): boolean {
+  if (map.has(node)) return true;
+  for (const children of map.values()) if (children.includes(node)) return true;
+  return false;
 }
 
 interface LcaOptions {
@@ -68,6 +81,9 @@ export function registerLcaCommand(program: Command, context: CliContext): void 
     )
     .action(async (file: string, a: string, b: string, options: LcaOptions) => {
       const children = await readChildrenMap(file);
+      if (options.root !== undefined && !mentions(children, options.root)) {
+        throw new UsageError(`--root ${quoteInput(options.root)} is not a node of <tree.json> ${quoteInput(file)}`);
+      }
       const index = buildLcaIndex(children, options.root === undefined ? {} : { root: options.root });
       const lca = index.lca(a, b);
       if (options.json) {
