@@ -10,15 +10,19 @@ export {
   BatcherError,
   EmptyJobError,
   InvalidArgumentError,
+  InvalidPayloadError,
   JobNotFoundError,
   JobStateError,
   JobTooLargeError,
+  type PayloadProblem,
   TaskNotFoundError,
 } from './batcher-error.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { HttpLlmClientOptions } from './http-llm-client.js';
-export { httpLlmClient, parseRetryAfter } from './http-llm-client.js';
+export { httpLlmClient } from './http-llm-client.js';
+// the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {
   JobInfo,
   JobProgress,
@@ -51,8 +55,11 @@ export {
   classifyLlmError,
   isRetryableStatus,
   LlmAbortedError,
+  LlmClientError,
   LlmHttpError,
   LlmNetworkError,
+  LlmRateLimitError,
+  LlmRequestBuildError,
   LlmRequestError,
   LlmResponseError,
   LlmTimeoutError,
