@@ -20,7 +20,11 @@ export function checkInteger(name: string, value: unknown, min: number, max = Nu
 export function checkNumber(name: string, value: unknown, min: number, exclusive = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || (exclusive ? value <= min : value < min)) {
     throw new InvalidArgumentError(
-      expected(name, `a finite number ${exclusive ? 'greater than' : 'from'} ${min}${exclusive ? '' : ' and up'}`, value),
+      expected(
+        name,
+        `a finite number ${exclusive ? 'greater than' : 'from'} ${min}${exclusive ? '' : ' and up'}`,
+        value,
+      ),
     );
   }
   return value;

@@ -338,9 +338,7 @@ class BatcherImpl implements Batcher {
     let tasks: LlmTask[];
     if (input.taskIds !== undefined) {
       if (!Array.isArray(input.taskIds)) {
-        throw new InvalidArgumentError(
-          expected('taskIds', 'an array of strings', input.taskIds),
-        );
+        throw new InvalidArgumentError(expected('taskIds', 'an array of strings', input.taskIds));
       }
       input.taskIds.forEach((id, index) => {
         checkString(`taskIds[${index}]`, id);

@@ -94,10 +94,7 @@ export function httpLlmClient(options: HttpLlmClientOptions): LlmClient {
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw new LlmResponseError(
-          `Expected a JSON body from ${href}, got ${describeValue(text)}`,
-          error,
-        );
+        throw new LlmResponseError(`Expected a JSON body from ${href}, got ${describeValue(text)}`, error);
       }
       return parse(parsed, tasks);
     },

@@ -1,3 +1,5 @@
+// the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {
   Batcher,
   BatcherOptions,
@@ -21,8 +23,6 @@ export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { HttpLlmClientOptions } from './http-llm-client.js';
 export { httpLlmClient } from './http-llm-client.js';
-// the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
-export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {
   JobInfo,
   JobProgress,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { describeValue } from '@x/checks';
 import type { Clock } from './clock.js';
 import {
   FINAL_JOB_STATES,
@@ -11,7 +12,6 @@ import {
 } from './job.js';
 import { type ItemCounts, type ItemSettlement, type JobItemRecord, type JobStore, visibleCounts } from './job-store.js';
 import type { LlmClient } from './llm-client.js';
-import { describeValue } from '@x/checks';
 import {
   classifyLlmError,
   isRetryableStatus,

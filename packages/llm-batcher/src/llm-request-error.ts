@@ -260,9 +260,7 @@ export function classifyLlmError(error: unknown): LlmErrorClassification {
     // a proxy or getter that throws: classify it as an unknown failure
   }
   const message =
-    error instanceof Error
-      ? error.message
-      : `Expected the client to throw an Error, got ${describeValue(error)}`;
+    error instanceof Error ? error.message : `Expected the client to throw an Error, got ${describeValue(error)}`;
   return {
     retryable: status === undefined ? true : isRetryableStatus(status),
     rateLimited: status === 429,

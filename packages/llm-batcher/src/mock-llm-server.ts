@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { describeValue } from '@x/checks';
 import {
+  checkDuration,
   checkFunction,
   checkInteger,
   checkKnownKeys,
-  checkDuration,
   checkObject,
   checkRate,
 } from './argument-checks.js';
-import { describeValue } from '@x/checks';
 import { BatcherError, InvalidArgumentError } from './batcher-error.js';
 
 /**

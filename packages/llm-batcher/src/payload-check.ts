@@ -46,7 +46,12 @@ export function payloadProblem(payload: unknown): string | undefined {
             for (const name of Object.keys(value)) {
               const child = (value as Record<string, unknown>)[name];
               if (child === undefined) continue; // dropped by JSON, like an absent optional field
-              const problem = walk(child, `${path}${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${quoteInput(name)}]`}`, name, depth + 1);
+              const problem = walk(
+                child,
+                `${path}${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${quoteInput(name)}]`}`,
+                name,
+                depth + 1,
+              );
               if (problem) return problem;
             }
           }

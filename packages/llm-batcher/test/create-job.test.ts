@@ -103,7 +103,10 @@ describe('createJob', () => {
       [{ filter: 5 }, 'Expected `filter` to be an object, got `5` (number)'],
       [{ filter: [] }, 'Expected `filter` to be an object, got `[]` (array)'],
       [{ taskIds: ['t-1'], name: 7 }, 'Expected `name` to be a non-empty string, got `7` (number)'],
-      [{ taskIds: ['t-1'], idempotencyKey: '' }, 'Expected `idempotencyKey` to be a non-empty string, got `""` (string)'],
+      [
+        { taskIds: ['t-1'], idempotencyKey: '' },
+        'Expected `idempotencyKey` to be a non-empty string, got `""` (string)',
+      ],
       [
         { taskIds: ['t-1'], taskIDs: [] },
         'Unknown option `taskIDs` (did you mean `taskIds`?) in `createJob` options; valid options are `taskIds`, `filter`, `name`, `idempotencyKey`',

@@ -32,10 +32,22 @@ describe('createBatcher validates every option', () => {
     [{ batchSize: 2.5 }, 'Expected `batchSize` to be an integer from 1 to 10, got `2.5` (number)'],
     [{ batchSize: '10' }, 'Expected `batchSize` to be an integer from 1 to 10, got `"10"` (string)'],
     [{ concurrency: 0 }, 'Expected `concurrency` to be an integer from 1 to 1024, got `0` (number)'],
-    [{ requestTimeoutMs: 0 }, 'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)'],
-    [{ requestTimeoutMs: 3e9 }, 'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `3000000000` (number)'],
-    [{ leaseMs: -1 }, 'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `-1` (number)'],
-    [{ leaseMs: 2 ** 31 }, 'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `2147483648` (number)'],
+    [
+      { requestTimeoutMs: 0 },
+      'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
+    ],
+    [
+      { requestTimeoutMs: 3e9 },
+      'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `3000000000` (number)',
+    ],
+    [
+      { leaseMs: -1 },
+      'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `-1` (number)',
+    ],
+    [
+      { leaseMs: 2 ** 31 },
+      'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `2147483648` (number)',
+    ],
     [
       { requestTimeoutMs: 5000, leaseMs: 5000 },
       'Expected `leaseMs` to be greater than `requestTimeoutMs` (5000), got `5000` (number)',
@@ -83,7 +95,12 @@ describe('createBatcher validates every option', () => {
     [{ store: { getJob() {} } }, 'Expected `store` to have a `createJob` method, got `undefined` (undefined) for it'],
     [{ client: {} }, 'Expected `client` to have a `complete` method, got `undefined` (undefined) for it'],
     [{ source: null }, 'Expected `source` to be an object, got `null` (null)'],
-    [{ batchsize: 5 }, expect.stringContaining('Unknown option `batchsize` (did you mean `batchSize`?) in `createBatcher`') as unknown as string],
+    [
+      { batchsize: 5 },
+      expect.stringContaining(
+        'Unknown option `batchsize` (did you mean `batchSize`?) in `createBatcher`',
+      ) as unknown as string,
+    ],
   ];
   for (const [patch, message] of cases) {
     it(`${JSON.stringify(patch)}`, () => {
