@@ -66,5 +66,7 @@ export {
 } from './llm-request-error.js';
 export { memoryJobStore } from './memory-job-store.js';
 export { memoryTaskSource } from './memory-task-source.js';
+export type { ChatMessage, OpenAiChatClientOptions } from './openai-chat-client.js';
+export { openAiChatClient } from './openai-chat-client.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { LlmTask, TaskFilter, TaskSource } from './task.js';

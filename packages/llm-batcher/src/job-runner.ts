@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { describeValue } from '@x/checks';
+import { describeValue, MAX_RETRY_AFTER_MS } from '@x/checks';
 import type { Clock } from './clock.js';
 import {
   FINAL_JOB_STATES,
@@ -56,6 +56,8 @@ interface Failure {
   message: string;
   status?: number;
   retryable: boolean;
+  /** For a `rate_limited` item: the wait the service asked for. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -452,9 +454,29 @@ export class JobRunner {
     }
     const now = clock.now();
     const settlements: Promise<void>[] = [];
+    let rateLimited = false;
     for (const item of items) {
       const result = byId.get(item.taskId);
       const read = result === undefined ? MISSING : readItem(result);
+      if ('code' in read && read.code === 'rate_limited') {
+        // an item answered 429 (one request per task, as chat-completion endpoints take them): the
+        // whole client pauses and the task goes back uncharged, exactly as for a whole-request 429
+        if (!rateLimited) this.#rateLimited++;
+        rateLimited = true;
+        this.#ctx.gate.pauseUntil(now + (read.retryAfterMs ?? this.#ctx.defaultRetryAfterMs));
+        item.errors.push(this.#entry(item.attempts + 1, read, items.length, now));
+        settlements.push(
+          this.#settle(item, leaseId, {
+            state: 'pending',
+            notBefore: this.#ctx.gate.pausedUntil,
+            attempts: item.attempts,
+            errors: item.errors,
+            now,
+          }),
+        );
+        this.#noteRetryAt(this.#ctx.gate.pausedUntil);
+        continue;
+      }
       if (!('code' in read)) {
         item.attempts++;
         settlements.push(
@@ -641,6 +663,7 @@ function readItem(result: Record<string, unknown>): { output: unknown } | Failur
   let message: string;
   let flag: unknown;
   let status: unknown;
+  let retryAfterMs: unknown;
   if (typeof error === 'string') message = error;
   else {
     try {
@@ -648,9 +671,21 @@ function readItem(result: Record<string, unknown>): { output: unknown } | Failur
       message = typeof record.message === 'string' ? record.message : describeValue(error);
       flag = record.retryable;
       status = record.status;
+      retryAfterMs = record.retryAfterMs;
     } catch {
       message = describeValue(error);
     }
+  }
+  if (status === 429) {
+    const wait =
+      typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : undefined;
+    return {
+      code: 'rate_limited',
+      message,
+      status,
+      retryable: true,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    };
   }
   const retryable = flag !== false && (typeof status !== 'number' || isRetryableStatus(status));
   return { code: 'item_error', message, retryable, ...(typeof status === 'number' ? { status } : {}) };

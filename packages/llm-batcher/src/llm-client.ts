@@ -6,8 +6,9 @@ import type { LlmTask } from './task.js';
  * output) is a success. An item with a non-null `error` is a failure even if it also carries an
  * `output` (the error wins): it is retried on its own, or failed at once when `error.retryable` is
  * `false` or `error.status` is a terminal HTTP status (a 4xx other than 408, 409 and 429).
- * Items missing from the response, or malformed (neither a defined `output` nor an `error`), are
- * retried on their own too.
+ * An item error with `status: 429` (and optionally `retryAfterMs`) pauses the whole client like a
+ * whole-request 429 and charges the task no attempt. Items missing from the response, or malformed
+ * (neither a defined `output` nor an `error`), are retried on their own too.
  *
  * @example
  * ```ts
@@ -18,7 +19,11 @@ import type { LlmTask } from './task.js';
  */
 export type LlmItemResult =
   | { id: string; output: unknown; error?: null }
-  | { id: string; error: string | { message: string; retryable?: boolean; status?: number }; output?: unknown };
+  | {
+      id: string;
+      error: string | { message: string; retryable?: boolean; status?: number; retryAfterMs?: number };
+      output?: unknown;
+    };
 
 /**
  * The answer to one batch request.
