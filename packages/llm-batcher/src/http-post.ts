@@ -77,7 +77,8 @@ export async function postForText(
   } catch (error) {
     if (signal?.aborted) throw new LlmAbortedError();
     if (timedOut) throw new LlmTimeoutError(timeoutMs!);
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const cause =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new LlmNetworkError(`Expected to reach ${href}, got ${cause}`, error);
   } finally {
     if (timer !== undefined) clearTimeout(timer);

@@ -76,7 +76,7 @@ export interface MockChatServer {
 
 /**
  * Starts a local server that speaks the chat-completions shape (`POST /v1/chat/completions`), for
- * tests and demos of {@link openAiChatClient} without a real model.
+ * tests and demos of `openAiChatClient` without a real model.
  *
  * @example
  * ```ts

@@ -118,7 +118,7 @@ async function httpOverhead(quick: boolean): Promise<void> {
   await fleet.close();
   await server.stop();
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const quartiles = (values: number[]) => {
+  const quartiles = (values: number[]): [number, number] => {
     const sorted = [...values].sort((a, b) => a - b);
     return [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((sorted.length * 3) / 4)]!];
   };
