@@ -159,3 +159,55 @@ export class JobStateError extends BatcherError {
     this.state = state;
   }
 }
+
+/**
+ * One task whose payload cannot be sent as JSON, as listed by {@link InvalidPayloadError}.
+ *
+ * @example
+ * ```ts
+ * const problem: PayloadProblem = { taskId: 't7', problem: 'a BigInt at payload.count' };
+ * ```
+ */
+export interface PayloadProblem {
+  /** The task's id. */
+  readonly taskId: string;
+  /** What is wrong and where: `a BigInt at payload.count`, `a cycle at payload.self`, `a function at payload`. */
+  readonly problem: string;
+}
+
+/**
+ * `createJob` refused the job because some tasks' payloads cannot be sent as JSON (a BigInt, a
+ * function, a symbol, a cycle, a non-finite number, a `toJSON` that throws). No job is created, so
+ * no healthy task is ever charged for a bad one; remove or fix the listed tasks and create the job
+ * again.
+ *
+ * @example
+ * ```ts
+ * import { InvalidPayloadError } from '@x/llm-batcher';
+ * try {
+ *   await batcher.createJob({ taskIds });
+ * } catch (error) {
+ *   if (!(error instanceof InvalidPayloadError)) throw error;
+ *   const bad = new Set(error.taskIds);
+ *   await batcher.createJob({ taskIds: taskIds.filter((id) => !bad.has(id)) });
+ * }
+ * ```
+ */
+export class InvalidPayloadError extends BatcherError {
+  override name = 'InvalidPayloadError';
+  /** Every task whose payload is not JSON-serializable, in job order. */
+  readonly taskIds: readonly string[];
+  /** What is wrong with each of them, in the same order. */
+  readonly problems: readonly PayloadProblem[];
+  constructor(problems: readonly PayloadProblem[]) {
+    const shown = problems.slice(0, 10).map(({ taskId, problem }) => `\`${taskId}\` (${problem})`);
+    const more = problems.length > 10 ? ` and ${problems.length - 10} more` : '';
+    super(
+      `Expected every task payload to be JSON-serializable, ${problems.length} ${
+        problems.length === 1 ? 'is' : 'are'
+      } not: ${shown.join(', ')}${more}`,
+    );
+    this.problems = problems;
+    this.taskIds = problems.map(({ taskId }) => taskId);
+  }
+}

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { describeValue, expected, MAX_TIMER_MS } from '@x/checks';
 import {
+  checkDuration,
   checkFunction,
   checkInteger,
   checkKnownKeys,
   checkNumber,
   checkObject,
   checkString,
-  describe,
 } from './argument-checks.js';
 import {
   EmptyJobError,
   InvalidArgumentError,
+  InvalidPayloadError,
   JobNotFoundError,
   JobStateError,
   JobTooLargeError,
@@ -30,6 +32,7 @@ import { JobRunner, type RunnerContext } from './job-runner.js';
 import { type JobStore, visibleCounts } from './job-store.js';
 import type { LlmClient } from './llm-client.js';
 import { memoryJobStore } from './memory-job-store.js';
+import { payloadProblem } from './payload-check.js';
 import { RateGate } from './rate-limiter.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { LlmTask, TaskFilter, TaskSource } from './task.js';
@@ -212,7 +215,7 @@ function checkMethods(name: string, value: unknown, methods: readonly string[]):
   for (const method of methods) {
     if (typeof record[method] !== 'function') {
       throw new InvalidArgumentError(
-        `Expected \`${name}\` to have a \`${method}\` method, got ${describe(record[method])} for it`,
+        `Expected \`${name}\` to have a \`${method}\` method, got ${describeValue(record[method])} for it`,
       );
     }
   }
@@ -230,7 +233,7 @@ class BatcherImpl implements Batcher {
 
   constructor(options: BatcherOptions) {
     const record = checkObject('options', options);
-    checkKnownKeys('options', record, OPTION_KEYS);
+    checkKnownKeys('createBatcher', record, OPTION_KEYS);
     checkMethods('source', options.source, ['findByIds', 'findByFilter']);
     checkMethods('client', options.client, ['complete']);
     const store = options.store ?? memoryJobStore();
@@ -249,21 +252,25 @@ class BatcherImpl implements Batcher {
     checkMethods('clock', clock, ['now']);
     const batchSize = checkInteger('batchSize', options.batchSize ?? MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE);
     const concurrency = checkInteger('concurrency', options.concurrency ?? 4, 1, 1024);
-    const requestTimeoutMs = checkNumber('requestTimeoutMs', options.requestTimeoutMs ?? 60_000, 0, true);
-    const leaseMs = checkNumber('leaseMs', options.leaseMs ?? Math.max(120_000, requestTimeoutMs * 2), 0, true);
+    const requestTimeoutMs = checkDuration('requestTimeoutMs', options.requestTimeoutMs ?? 60_000, true);
+    const leaseMs = checkDuration(
+      'leaseMs',
+      options.leaseMs ?? Math.min(MAX_TIMER_MS, Math.max(120_000, requestTimeoutMs * 2)),
+      true,
+    );
     if (leaseMs <= requestTimeoutMs) {
       throw new InvalidArgumentError(
-        `Expected \`leaseMs\` to be greater than \`requestTimeoutMs\` (${requestTimeoutMs}), got ${describe(leaseMs)}`,
+        expected('leaseMs', `greater than \`requestTimeoutMs\` (${requestTimeoutMs})`, leaseMs),
       );
     }
-    const pollIntervalMs = checkNumber('pollIntervalMs', options.pollIntervalMs ?? 250, 0, true);
-    const defaultRetryAfterMs = checkNumber('defaultRetryAfterMs', options.defaultRetryAfterMs ?? 1000, 0);
+    const pollIntervalMs = checkDuration('pollIntervalMs', options.pollIntervalMs ?? 250, true);
+    const defaultRetryAfterMs = checkDuration('defaultRetryAfterMs', options.defaultRetryAfterMs ?? 1000);
     const retryInput = options.retry === undefined ? {} : checkObject('retry', options.retry);
     checkKnownKeys('retry', retryInput, ['maxAttempts', 'baseDelayMs', 'maxDelayMs']);
     const retry = {
       maxAttempts: checkInteger('retry.maxAttempts', retryInput.maxAttempts ?? 5, 1),
-      baseDelayMs: checkNumber('retry.baseDelayMs', retryInput.baseDelayMs ?? 500, 0),
-      maxDelayMs: checkNumber('retry.maxDelayMs', retryInput.maxDelayMs ?? 30_000, 0),
+      baseDelayMs: checkDuration('retry.baseDelayMs', retryInput.baseDelayMs ?? 500),
+      maxDelayMs: checkDuration('retry.maxDelayMs', retryInput.maxDelayMs ?? 30_000),
     };
     const rate = options.rateLimit === undefined ? {} : checkObject('rateLimit', options.rateLimit);
     checkKnownKeys('rateLimit', rate, [
@@ -295,7 +302,7 @@ class BatcherImpl implements Batcher {
         const tokens = estimate(task);
         if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 0) {
           throw new InvalidArgumentError(
-            `Expected \`rateLimit.estimateTokens\` to return a finite number from 0 and up, got ${describe(tokens)} for task \`${task.id}\``,
+            `Expected \`rateLimit.estimateTokens\` to return a finite number from 0 and up, got ${describeValue(tokens)} for task \`${task.id}\``,
           );
         }
         return tokens;
@@ -320,7 +327,7 @@ class BatcherImpl implements Batcher {
 
   async createJob(input: CreateJobInput): Promise<JobInfo> {
     const record = checkObject('input', input);
-    checkKnownKeys('input', record, ['taskIds', 'filter', 'name', 'idempotencyKey']);
+    checkKnownKeys('createJob', record, ['taskIds', 'filter', 'name', 'idempotencyKey']);
     if ((input.taskIds === undefined) === (input.filter === undefined)) {
       throw new InvalidArgumentError(
         `Expected exactly one of \`taskIds\` and \`filter\`, got ${input.taskIds === undefined ? 'neither' : 'both'}`,
@@ -331,9 +338,7 @@ class BatcherImpl implements Batcher {
     let tasks: LlmTask[];
     if (input.taskIds !== undefined) {
       if (!Array.isArray(input.taskIds)) {
-        throw new InvalidArgumentError(
-          `Expected \`taskIds\` to be an array of strings, got ${describe(input.taskIds)}`,
-        );
+        throw new InvalidArgumentError(expected('taskIds', 'an array of strings', input.taskIds));
       }
       input.taskIds.forEach((id, index) => {
         checkString(`taskIds[${index}]`, id);
@@ -355,6 +360,14 @@ class BatcherImpl implements Batcher {
       if (tasks.length === 0) throw new EmptyJobError('Expected the filter to match at least one task, got none');
       if (tasks.length > MAX_JOB_TASKS) throw new JobTooLargeError(tasks.length, MAX_JOB_TASKS, true);
     }
+    // invariant: a task's own defect never costs another task anything, so a payload that cannot
+    // be sent as JSON is refused here, before any request could carry it next to healthy tasks
+    const problems: { taskId: string; problem: string }[] = [];
+    for (const task of tasks) {
+      const problem = payloadProblem(task.payload);
+      if (problem !== undefined) problems.push({ taskId: task.id, problem });
+    }
+    if (problems.length > 0) throw new InvalidPayloadError(problems);
     const { job } = await this.#ctx.store.createJob({
       id: randomUUID(),
       createdAt: this.#ctx.clock.now(),
@@ -368,9 +381,9 @@ class BatcherImpl implements Batcher {
   async runJob(jobId: string, options: RunJobOptions = {}): Promise<JobReport> {
     checkJobId(jobId);
     const record = checkObject('options', options);
-    checkKnownKeys('options', record, ['signal', 'onProgress']);
+    checkKnownKeys('runJob', record, ['signal', 'onProgress']);
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new InvalidArgumentError(`Expected \`signal\` to be an AbortSignal, got ${describe(options.signal)}`);
+      throw new InvalidArgumentError(expected('signal', 'an AbortSignal', options.signal));
     }
     if (options.onProgress !== undefined) checkFunction('onProgress', options.onProgress);
     await this.#record(jobId);

@@ -1,13 +1,8 @@
-import { checkFunction, checkKnownKeys, checkNumber, checkObject, checkString, describe } from './argument-checks.js';
-import { InvalidArgumentError } from './batcher-error.js';
+import { describeValue, parseRetryAfter } from '@x/checks';
+import { checkDuration, checkFunction, checkKnownKeys, checkObject } from './argument-checks.js';
+import { addHeaders, checkHttpUrl, postForText } from './http-post.js';
 import type { LlmBatchResponse, LlmClient } from './llm-client.js';
-import {
-  LlmAbortedError,
-  LlmHttpError,
-  LlmNetworkError,
-  LlmResponseError,
-  LlmTimeoutError,
-} from './llm-request-error.js';
+import { LlmHttpError, LlmRequestBuildError, LlmResponseError } from './llm-request-error.js';
 import type { LlmTask } from './task.js';
 
 /**
@@ -38,31 +33,10 @@ export interface HttpLlmClientOptions {
   timeoutMs?: number;
 }
 
-/**
- * Reads how long to wait from a 429/503 answer: `retry-after-ms` (milliseconds, as OpenAI sends),
- * else `Retry-After` as seconds or as an HTTP date. `undefined` when absent or unreadable.
- *
- * @example
- * ```ts
- * import { parseRetryAfter } from '@x/llm-batcher';
- * parseRetryAfter(new Headers({ 'retry-after': '2' })); // 2000
- * ```
- */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function defaultParse(body: unknown): LlmBatchResponse {
   const results = (body as { results?: unknown } | null)?.results;
   if (typeof body !== 'object' || body === null || !Array.isArray(results)) {
-    throw new LlmResponseError(`Expected the response to be { results: [...] }, got ${describe(body)}`);
+    throw new LlmResponseError(`Expected the response to be { results: [...] }, got ${describeValue(body)}`);
   }
   return { results };
 }
@@ -86,77 +60,43 @@ function defaultParse(body: unknown): LlmBatchResponse {
  */
 export function httpLlmClient(options: HttpLlmClientOptions): LlmClient {
   const record = checkObject('options', options);
-  checkKnownKeys('options', record, ['url', 'headers', 'buildBody', 'parseResponse', 'timeoutMs']);
-  let url: URL;
-  try {
-    url = new URL(options.url instanceof URL ? options.url.href : checkString('url', options.url));
-  } catch (error) {
-    if (error instanceof InvalidArgumentError) throw error;
-    throw new InvalidArgumentError(`Expected \`url\` to be an absolute http(s) URL, got ${describe(options.url)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError(
-      `Expected \`url\` to be an absolute http(s) URL, got ${describe(String(options.url))}`,
-    );
-  }
+  checkKnownKeys('httpLlmClient', record, ['url', 'headers', 'buildBody', 'parseResponse', 'timeoutMs']);
+  const href = checkHttpUrl('url', options.url);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.headers !== undefined) {
-    for (const [name, value] of Object.entries(checkObject('headers', options.headers))) {
-      if (typeof value !== 'string') {
-        throw new InvalidArgumentError(`Expected \`headers.${name}\` to be a string, got ${describe(value)}`);
-      }
-      headers[name.toLowerCase()] = value;
-    }
-  }
+  addHeaders('headers', options.headers, headers);
   if (options.buildBody !== undefined) checkFunction('buildBody', options.buildBody);
   if (options.parseResponse !== undefined) checkFunction('parseResponse', options.parseResponse);
-  const timeoutMs = options.timeoutMs === undefined ? undefined : checkNumber('timeoutMs', options.timeoutMs, 0, true);
+  const timeoutMs = options.timeoutMs === undefined ? undefined : checkDuration('timeoutMs', options.timeoutMs, true);
   const buildBody =
     options.buildBody ??
     ((tasks: readonly LlmTask[]) => ({ tasks: tasks.map(({ id, payload }) => ({ id, payload })) }));
   const parse = options.parseResponse ?? defaultParse;
-  const href = url.href;
 
   return {
     async complete(tasks, context) {
-      const signal = context?.signal;
-      const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-      const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-      const combined = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-      const fail = (error: unknown): never => {
-        if (signal?.aborted) throw new LlmAbortedError();
-        if (timeout?.aborted) throw new LlmTimeoutError(timeoutMs!);
-        throw new LlmNetworkError(
-          `Expected to reach ${href}, got ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+      let body: string;
+      try {
+        const built: unknown = JSON.stringify(buildBody(tasks));
+        if (typeof built !== 'string') throw new TypeError(`buildBody returned ${describeValue(built)}`);
+        body = built;
+      } catch (error) {
+        // the tasks' fault (or buildBody's), never the network's: not retryable, so the batch is split
+        throw new LlmRequestBuildError(
+          `Expected the request body for ${tasks.length} task(s) to serialize as JSON, got ${error instanceof Error ? error.message : describeValue(error)}`,
           error,
         );
-      };
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(href, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(buildBody(tasks)),
-          ...(combined ? { signal: combined } : {}),
-        });
-        text = await response.text();
-      } catch (error) {
-        return fail(error);
       }
+      const { response, text } = await postForText(href, headers, body, context?.signal, timeoutMs);
       if (!response.ok) {
         throw new LlmHttpError(response.status, text, parseRetryAfter(response.headers), href);
       }
-      let body: unknown;
+      let parsed: unknown;
       try {
-        body = JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch (error) {
-        throw new LlmResponseError(
-          `Expected a JSON body from ${href}, got ${describe(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`,
-          error,
-        );
+        throw new LlmResponseError(`Expected a JSON body from ${href}, got ${describeValue(text)}`, error);
       }
-      return parse(body, tasks);
+      return parse(parsed, tasks);
     },
   };
 }

@@ -1,3 +1,5 @@
+// the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {
   Batcher,
   BatcherOptions,
@@ -10,15 +12,17 @@ export {
   BatcherError,
   EmptyJobError,
   InvalidArgumentError,
+  InvalidPayloadError,
   JobNotFoundError,
   JobStateError,
   JobTooLargeError,
+  type PayloadProblem,
   TaskNotFoundError,
 } from './batcher-error.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { HttpLlmClientOptions } from './http-llm-client.js';
-export { httpLlmClient, parseRetryAfter } from './http-llm-client.js';
+export { httpLlmClient } from './http-llm-client.js';
 export type {
   JobInfo,
   JobProgress,
@@ -51,13 +55,18 @@ export {
   classifyLlmError,
   isRetryableStatus,
   LlmAbortedError,
+  LlmClientError,
   LlmHttpError,
   LlmNetworkError,
+  LlmRateLimitError,
+  LlmRequestBuildError,
   LlmRequestError,
   LlmResponseError,
   LlmTimeoutError,
 } from './llm-request-error.js';
 export { memoryJobStore } from './memory-job-store.js';
 export { memoryTaskSource } from './memory-task-source.js';
+export type { ChatMessage, OpenAiChatClientOptions } from './openai-chat-client.js';
+export { openAiChatClient } from './openai-chat-client.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { LlmTask, TaskFilter, TaskSource } from './task.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { describeValue, MAX_RETRY_AFTER_MS } from '@x/checks';
 import type { Clock } from './clock.js';
 import {
   FINAL_JOB_STATES,
@@ -14,8 +15,10 @@ import type { LlmClient } from './llm-client.js';
 import {
   classifyLlmError,
   isRetryableStatus,
+  LlmClientError,
   LlmHttpError,
   LlmNetworkError,
+  LlmRequestBuildError,
   LlmResponseError,
   LlmTimeoutError,
 } from './llm-request-error.js';
@@ -53,6 +56,33 @@ interface Failure {
   message: string;
   status?: number;
   retryable: boolean;
+  /** For a `rate_limited` item: the wait the service asked for. */
+  retryAfterMs?: number;
+}
+
+/**
+ * Calls `client.complete` and turns every way it can misbehave into a rejection: a synchronous
+ * throw rejects with what was thrown; a return value that is not a promise (or thenable) rejects
+ * with {@link LlmClientError}.
+ */
+function callClient(client: LlmClient, tasks: LlmTask[], signal: AbortSignal): Promise<unknown> {
+  let returned: unknown;
+  try {
+    returned = client.complete(tasks, { signal });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (returned instanceof Promise) return returned;
+  let then: unknown;
+  try {
+    then = (returned as { then?: unknown } | null | undefined)?.then;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (typeof then === 'function') return Promise.resolve(returned);
+  return Promise.reject(
+    new LlmClientError(`Expected \`client.complete\` to return a promise, got ${describeValue(returned)}`),
+  );
 }
 
 /** Rejects with `signal.reason` as soon as `signal` aborts, even if `promise` never settles. */
@@ -79,6 +109,8 @@ function errorCode(error: unknown, status: number | undefined): TaskErrorCode {
   if (error instanceof LlmTimeoutError) return 'timeout';
   if (error instanceof LlmNetworkError) return 'network';
   if (error instanceof LlmResponseError) return 'response';
+  if (error instanceof LlmRequestBuildError) return 'request';
+  if (error instanceof LlmClientError) return 'client';
   return status === undefined ? 'client' : 'http';
 }
 
@@ -377,7 +409,7 @@ export class JobRunner {
     let response: unknown;
     let failure: { error: unknown } | undefined;
     try {
-      response = await raceAbort(client.complete(tasks, { signal: controller.signal }), controller.signal);
+      response = await raceAbort(callClient(client, tasks, controller.signal), controller.signal);
     } catch (error) {
       failure = { error };
     } finally {
@@ -392,32 +424,65 @@ export class JobRunner {
         timedOut ? new LlmTimeoutError(this.#ctx.requestTimeoutMs) : failure.error,
       );
     }
-    const results = (response as { results?: unknown } | null | undefined)?.results;
+    let results: unknown;
+    try {
+      results = (response as { results?: unknown } | null | undefined)?.results;
+    } catch {
+      results = undefined; // a getter that throws: as unusable as no results at all
+    }
     if (!Array.isArray(results)) {
       return this.#handleRequestFailure(
         items,
         leaseId,
-        new LlmResponseError('Expected the response to have a `results` array'),
+        new LlmResponseError(
+          `Expected \`client.complete\` to resolve to { results: [...] }, got ${describeValue(response)}`,
+        ),
       );
     }
     const wanted = new Set(items.map((item) => item.taskId));
     const byId = new Map<string, Record<string, unknown>>();
-    for (const result of results) {
+    for (const result of results as unknown[]) {
       if (typeof result !== 'object' || result === null) continue;
-      const id = (result as { id?: unknown }).id;
+      let id: unknown;
+      try {
+        id = (result as { id?: unknown }).id;
+      } catch {
+        continue; // an item whose `id` cannot be read matches no task
+      }
       // invariant: results are matched by id, never by position; the first item for an id wins
       if (typeof id === 'string' && wanted.has(id) && !byId.has(id)) byId.set(id, result as Record<string, unknown>);
     }
     const now = clock.now();
     const settlements: Promise<void>[] = [];
+    let rateLimited = false;
     for (const item of items) {
       const result = byId.get(item.taskId);
-      if (result !== undefined && result.error === undefined && 'output' in result && result.output !== undefined) {
+      const read = result === undefined ? MISSING : readItem(result);
+      if ('code' in read && read.code === 'rate_limited') {
+        // an item answered 429 (one request per task, as chat-completion endpoints take them): the
+        // whole client pauses and the task goes back uncharged, exactly as for a whole-request 429
+        if (!rateLimited) this.#rateLimited++;
+        rateLimited = true;
+        this.#ctx.gate.pauseUntil(now + (read.retryAfterMs ?? this.#ctx.defaultRetryAfterMs));
+        item.errors.push(this.#entry(item.attempts + 1, read, items.length, now));
+        settlements.push(
+          this.#settle(item, leaseId, {
+            state: 'pending',
+            notBefore: this.#ctx.gate.pausedUntil,
+            attempts: item.attempts,
+            errors: item.errors,
+            now,
+          }),
+        );
+        this.#noteRetryAt(this.#ctx.gate.pausedUntil);
+        continue;
+      }
+      if (!('code' in read)) {
         item.attempts++;
         settlements.push(
           this.#settle(item, leaseId, {
             state: 'succeeded',
-            output: result.output,
+            output: read.output,
             attempts: item.attempts,
             errors: item.errors,
             now,
@@ -425,35 +490,7 @@ export class JobRunner {
         );
         continue;
       }
-      let itemFailure: Failure;
-      if (result === undefined) {
-        itemFailure = {
-          code: 'missing',
-          message: 'Expected an item for this task in the response, got none',
-          retryable: true,
-        };
-      } else if (result.error !== undefined && result.error !== null) {
-        const error = result.error as unknown;
-        const message =
-          typeof error === 'string'
-            ? error
-            : typeof (error as { message?: unknown }).message === 'string'
-              ? (error as { message: string }).message
-              : JSON.stringify(error);
-        const { retryable: flag, status } = (typeof error === 'object' ? error : {}) as {
-          retryable?: unknown;
-          status?: unknown;
-        };
-        const retryable = flag !== false && (typeof status !== 'number' || isRetryableStatus(status));
-        itemFailure = { code: 'item_error', message, retryable, ...(typeof status === 'number' ? { status } : {}) };
-      } else {
-        itemFailure = {
-          code: 'malformed',
-          message: 'Expected the item to be { id, output } or { id, error }, got neither',
-          retryable: true,
-        };
-      }
-      settlements.push(this.#failAttempt(item, leaseId, itemFailure, items.length, now));
+      settlements.push(this.#failAttempt(item, leaseId, read, items.length, now));
     }
     await Promise.all(settlements);
   }
@@ -497,11 +534,12 @@ export class JobRunner {
       return;
     }
     if (!classified.retryable) {
-      // alone in a rejected request: retried on its own, with backoff, up to maxAttempts
+      // alone in a rejected request: retried on its own, with backoff, up to maxAttempts; a request
+      // that could not even be built from this task will not build next time either
       const [item] = items as [WorkItem];
       item.attempts++;
       item.errors.push(this.#entry(item.attempts, failure, 1, now));
-      if (item.attempts >= this.#ctx.retry.maxAttempts) {
+      if (item.attempts >= this.#ctx.retry.maxAttempts || error instanceof LlmRequestBuildError) {
         return this.#settle(item, leaseId, {
           state: 'failed',
           error: failure.message,
@@ -590,8 +628,80 @@ export class JobRunner {
   }
 }
 
-/** Default token estimate: about 4 characters of JSON per token. */
+const MISSING: Failure = {
+  code: 'missing',
+  message: 'Expected an item for this task in the response, got none',
+  retryable: true,
+};
+
+/**
+ * Reads one result item. `{ id, output }` with `error` absent, `null` or `undefined` is a success;
+ * an item with a non-null `error` is a failure even when it also has an `output` (the error wins:
+ * a service that says it failed is believed); an item with neither is malformed.
+ */
+function readItem(result: Record<string, unknown>): { output: unknown } | Failure {
+  let error: unknown;
+  let output: unknown;
+  try {
+    error = result.error;
+    output = result.output;
+  } catch (thrown) {
+    return {
+      code: 'malformed',
+      message: `Expected a readable item, got one whose fields throw: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+      retryable: true,
+    };
+  }
+  if (error === undefined || error === null) {
+    if (output !== undefined) return { output };
+    return {
+      code: 'malformed',
+      message: `Expected the item to be { id, output } or { id, error }, got ${describeValue(result)}`,
+      retryable: true,
+    };
+  }
+  let message: string;
+  let flag: unknown;
+  let status: unknown;
+  let retryAfterMs: unknown;
+  if (typeof error === 'string') message = error;
+  else {
+    try {
+      const record = (typeof error === 'object' ? error : {}) as Record<string, unknown>;
+      message = typeof record.message === 'string' ? record.message : describeValue(error);
+      flag = record.retryable;
+      status = record.status;
+      retryAfterMs = record.retryAfterMs;
+    } catch {
+      message = describeValue(error);
+    }
+  }
+  if (status === 429) {
+    const wait =
+      typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : undefined;
+    return {
+      code: 'rate_limited',
+      message,
+      status,
+      retryable: true,
+      ...(wait === undefined ? {} : { retryAfterMs: wait }),
+    };
+  }
+  const retryable = flag !== false && (typeof status !== 'number' || isRetryableStatus(status));
+  return { code: 'item_error', message, retryable, ...(typeof status === 'number' ? { status } : {}) };
+}
+
+/** Default token estimate: about 4 characters of JSON per token (a BigInt counts as its digits). */
 export function defaultTokenEstimate(payload: unknown): number {
-  const text = typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? '');
+  let text: string;
+  try {
+    text =
+      typeof payload === 'string'
+        ? payload
+        : (JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)) ??
+          '');
+  } catch {
+    text = ''; // a cycle or a throwing toJSON: createJob refuses these, but a store may hold older jobs
+  }
   return Math.max(1, Math.ceil(text.length / 4));
 }

@@ -46,9 +46,11 @@ export type TaskState = 'pending' | 'leased' | 'succeeded' | 'failed' | 'cancell
 /**
  * What went wrong in one request that carried the task: `http` (non-2xx answer), `network`,
  * `timeout`, `rate_limited` (429, not counted as an attempt), `item_error` (the service returned an
- * error for this item), `missing` (no item for this task), `malformed` (an item that is not
- * `{ id, output }` or `{ id, error }`), `response` (the whole body was unreadable), `client` (the
- * client threw something else), `aborted` (the runner stopped).
+ * error for this item), `missing` (no item for this task), `malformed` (an item with neither a
+ * usable `output` nor an `error`), `response` (the whole body was unreadable, or `complete`
+ * resolved to something without a `results` array), `request` (the request could not be built
+ * from the tasks: an `LlmRequestBuildError`), `client` (the client threw something else, or
+ * returned a non-promise), `aborted` (the runner stopped).
  *
  * @example
  * ```ts
@@ -65,6 +67,7 @@ export type TaskErrorCode =
   | 'missing'
   | 'malformed'
   | 'response'
+  | 'request'
   | 'client'
   | 'aborted';
 

@@ -1,10 +1,14 @@
 import type { LlmTask } from './task.js';
 
 /**
- * One item of a batch response. The batcher matches items to tasks by `id`, never by position;
- * an item with `error` is retried on its own, or failed at once when `error.retryable` is `false` or
- * `error.status` is a terminal HTTP status (a 4xx other than 408, 409 and 429).
- * Items missing from the response, or malformed, are retried on their own too.
+ * One item of a batch response. The batcher matches items to tasks by `id`, never by position.
+ * An item with an `output` and no `error` (absent, `null` or `undefined`, as in OpenAI's batch
+ * output) is a success. An item with a non-null `error` is a failure even if it also carries an
+ * `output` (the error wins): it is retried on its own, or failed at once when `error.retryable` is
+ * `false` or `error.status` is a terminal HTTP status (a 4xx other than 408, 409 and 429).
+ * An item error with `status: 429` (and optionally `retryAfterMs`) pauses the whole client like a
+ * whole-request 429 and charges the task no attempt. Items missing from the response, or malformed
+ * (neither a defined `output` nor an `error`), are retried on their own too.
  *
  * @example
  * ```ts
@@ -14,8 +18,12 @@ import type { LlmTask } from './task.js';
  * ```
  */
 export type LlmItemResult =
-  | { id: string; output: unknown }
-  | { id: string; error: string | { message: string; retryable?: boolean; status?: number } };
+  | { id: string; output: unknown; error?: null }
+  | {
+      id: string;
+      error: string | { message: string; retryable?: boolean; status?: number; retryAfterMs?: number };
+      output?: unknown;
+    };
 
 /**
  * The answer to one batch request.
@@ -47,7 +55,9 @@ export interface LlmRequestContext {
 /**
  * Sends one batch request (up to 10 tasks) to an LLM service. Throw an {@link LlmRequestError}
  * (or any error with a numeric `status`) when the request fails as a whole, so the batcher can
- * classify it; see {@link classifyLlmError}.
+ * classify it; see {@link classifyLlmError}. A client that throws synchronously, returns something
+ * other than a promise, or resolves to something without a `results` array ends the attempt of
+ * each of its tasks with a typed reason (`client` or `response` in the task's error history).
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import { describeValue } from '@x/checks';
 import { BatcherError } from './batcher-error.js';
 
 /**
@@ -131,6 +132,62 @@ export class LlmAbortedError extends LlmRequestError {
 }
 
 /**
+ * The service (or a fleet of services) asked the client to slow down: HTTP 429. The batcher pauses
+ * every request of the client for `retryAfterMs` and charges no attempt. Clients may throw it
+ * directly; any {@link LlmRequestError} with `status` 429 is treated the same way.
+ *
+ * @example
+ * ```ts
+ * import { LlmRateLimitError } from '@x/llm-batcher';
+ * throw new LlmRateLimitError('every endpoint is cooling down', { retryAfterMs: 2000 });
+ * ```
+ */
+export class LlmRateLimitError extends LlmRequestError {
+  override name = 'LlmRateLimitError';
+  /** Always 429. */
+  declare readonly status: 429;
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { retryable: true, status: 429, ...options });
+  }
+}
+
+/**
+ * The request could not be built from the tasks (a payload the client cannot serialize, a
+ * `buildBody` that throws). Never a network error and never retried as one: not retryable, so the
+ * batcher splits the batch to find the task at fault, and fails that task alone at once.
+ *
+ * @example
+ * ```ts
+ * import { LlmRequestBuildError } from '@x/llm-batcher';
+ * if (error instanceof LlmRequestBuildError) console.error('bad task payload', error.cause);
+ * ```
+ */
+export class LlmRequestBuildError extends LlmRequestError {
+  override name = 'LlmRequestBuildError';
+  constructor(message: string, cause?: unknown) {
+    super(message, { retryable: false, cause });
+  }
+}
+
+/**
+ * The client broke the {@link LlmClient} contract: `complete` returned something that is not a
+ * promise (or thenable). Retryable (each attempt is charged), so a client that misbehaves every
+ * time fails its tasks after `maxAttempts` with this message.
+ *
+ * @example
+ * ```ts
+ * import { LlmClientError } from '@x/llm-batcher';
+ * if (error instanceof LlmClientError) console.error('fix the client:', error.message);
+ * ```
+ */
+export class LlmClientError extends LlmRequestError {
+  override name = 'LlmClientError';
+  constructor(message: string, cause?: unknown) {
+    super(message, { retryable: true, cause });
+  }
+}
+
+/**
  * Whether an HTTP status is worth retrying: 408, 409, 429 and every 5xx are; other statuses
  * (the remaining 4xx) are terminal.
  *
@@ -191,14 +248,23 @@ export function classifyLlmError(error: unknown): LlmErrorClassification {
       message: error.message,
     };
   }
-  const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-  const status = typeof record.status === 'number' ? record.status : undefined;
-  const retryAfterMs = typeof record.retryAfterMs === 'number' ? record.retryAfterMs : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  let status: number | undefined;
+  let retryAfterMs: number | undefined;
+  let name: unknown;
+  try {
+    const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+    status = typeof record.status === 'number' ? record.status : undefined;
+    retryAfterMs = typeof record.retryAfterMs === 'number' ? record.retryAfterMs : undefined;
+    name = record.name;
+  } catch {
+    // a proxy or getter that throws: classify it as an unknown failure
+  }
+  const message =
+    error instanceof Error ? error.message : `Expected the client to throw an Error, got ${describeValue(error)}`;
   return {
     retryable: status === undefined ? true : isRetryableStatus(status),
     rateLimited: status === 429,
-    aborted: error instanceof Error && error.name === 'AbortError',
+    aborted: error instanceof Error && name === 'AbortError',
     status,
     retryAfterMs,
     message,

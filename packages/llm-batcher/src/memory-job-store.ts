@@ -9,6 +9,7 @@ import type {
   ListItemsOptions,
   NewJob,
 } from './job-store.js';
+import type { LlmTask } from './task.js';
 
 interface JobItems {
   byId: Map<string, JobItemRecord>;
@@ -17,6 +18,17 @@ interface JobItems {
   pending: Set<JobItemRecord>;
   leased: Set<JobItemRecord>;
   counts: ItemCounts;
+}
+
+/** A snapshot of the task's payload; what cannot be cloned is refused with a typed error, not a DataCloneError. */
+function clonePayload(task: LlmTask): unknown {
+  try {
+    return structuredClone(task.payload);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `Expected the payload of task \`${task.id}\` to be cloneable data, got ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 function copyItem(item: JobItemRecord): JobItemRecord {
@@ -57,7 +69,7 @@ class MemoryJobStore implements JobStore {
         jobId: job.id,
         taskId: task.id,
         seq,
-        payload: structuredClone(task.payload),
+        payload: clonePayload(task),
         state: 'pending',
         attempts: 0,
         errors: [],

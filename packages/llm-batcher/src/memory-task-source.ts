@@ -1,4 +1,5 @@
-import { checkString, describe } from './argument-checks.js';
+import { describeValue } from '@x/checks';
+import { checkString } from './argument-checks.js';
 import { InvalidArgumentError } from './batcher-error.js';
 import type { LlmTask, TaskFilter, TaskSource } from './task.js';
 
@@ -27,13 +28,13 @@ function matches(filter: TaskFilter, task: LlmTask): boolean {
  */
 export function memoryTaskSource(tasks: readonly LlmTask[]): TaskSource {
   if (!Array.isArray(tasks)) {
-    throw new InvalidArgumentError(`Expected \`tasks\` to be an array of { id, payload }, got ${describe(tasks)}`);
+    throw new InvalidArgumentError(`Expected \`tasks\` to be an array of { id, payload }, got ${describeValue(tasks)}`);
   }
   const byId = new Map<string, LlmTask>();
   tasks.forEach((task, index) => {
     if (typeof task !== 'object' || task === null) {
       throw new InvalidArgumentError(
-        `Expected \`tasks[${index}]\` to be an object { id, payload }, got ${describe(task)}`,
+        `Expected \`tasks[${index}]\` to be an object { id, payload }, got ${describeValue(task)}`,
       );
     }
     checkString(`tasks[${index}].id`, task.id);

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { describeValue } from '@x/checks';
 import {
+  checkDuration,
   checkFunction,
   checkInteger,
   checkKnownKeys,
-  checkNumber,
   checkObject,
   checkRate,
-  describe,
 } from './argument-checks.js';
 import { BatcherError, InvalidArgumentError } from './batcher-error.js';
 
@@ -169,7 +169,7 @@ interface Behaviour {
 }
 
 function resolveBehaviour(options: Record<string, unknown>, base?: Behaviour): Behaviour {
-  checkKnownKeys('options', options, OPTION_KEYS);
+  checkKnownKeys('startMockLlmServer', options, OPTION_KEYS);
   const pick = <T>(key: string, fallback: T, check: (value: unknown) => T): T =>
     options[key] === undefined ? fallback : check(options[key]);
   let rateLimit = base?.rateLimit;
@@ -178,22 +178,22 @@ function resolveBehaviour(options: Record<string, unknown>, base?: Behaviour): B
     checkKnownKeys('rateLimit', limit, ['requests', 'windowMs']);
     rateLimit = {
       requests: checkInteger('rateLimit.requests', limit.requests, 1),
-      windowMs: checkNumber('rateLimit.windowMs', limit.windowMs ?? 1000, 0, true),
+      windowMs: checkDuration('rateLimit.windowMs', limit.windowMs ?? 1000, true),
     };
   }
   let poisonIds = base?.poisonIds ?? new Set<string>();
   if (options.poisonIds !== undefined) {
     if (!Array.isArray(options.poisonIds) || options.poisonIds.some((id) => typeof id !== 'string')) {
       throw new InvalidArgumentError(
-        `Expected \`poisonIds\` to be an array of strings, got ${describe(options.poisonIds)}`,
+        `Expected \`poisonIds\` to be an array of strings, got ${describeValue(options.poisonIds)}`,
       );
     }
     poisonIds = new Set(options.poisonIds as string[]);
   }
   if (options.respond !== undefined) checkFunction('respond', options.respond);
   return {
-    latencyMs: pick('latencyMs', base?.latencyMs ?? 0, (v) => checkNumber('latencyMs', v, 0)),
-    jitterMs: pick('jitterMs', base?.jitterMs ?? 0, (v) => checkNumber('jitterMs', v, 0)),
+    latencyMs: pick('latencyMs', base?.latencyMs ?? 0, (v) => checkDuration('latencyMs', v)),
+    jitterMs: pick('jitterMs', base?.jitterMs ?? 0, (v) => checkDuration('jitterMs', v)),
     failureRate: pick('failureRate', base?.failureRate ?? 0, (v) => checkRate('failureRate', v)),
     hangRate: pick('hangRate', base?.hangRate ?? 0, (v) => checkRate('hangRate', v)),
     malformedRate: pick('malformedRate', base?.malformedRate ?? 0, (v) => checkRate('malformedRate', v)),
@@ -207,7 +207,7 @@ function resolveBehaviour(options: Record<string, unknown>, base?: Behaviour): B
     maxTasksPerRequest: pick('maxTasksPerRequest', base?.maxTasksPerRequest ?? 10, (v) =>
       checkInteger('maxTasksPerRequest', v, 1),
     ),
-    statsWindowMs: pick('statsWindowMs', base?.statsWindowMs ?? 1000, (v) => checkNumber('statsWindowMs', v, 0, true)),
+    statsWindowMs: pick('statsWindowMs', base?.statsWindowMs ?? 1000, (v) => checkDuration('statsWindowMs', v, true)),
     respond:
       (options.respond as Behaviour['respond'] | undefined) ??
       base?.respond ??

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '@x/checks';
 import type { Clock } from './clock.js';
 
 /**
@@ -44,7 +45,10 @@ export class TokenBucket {
   }
 }
 
-/** Sleeps `ms` on the event loop; resolves early (without throwing) when `signal` aborts. */
+/**
+ * Sleeps `ms` on the event loop (at most 2^31−1 ms: callers that wait longer loop); resolves early
+ * (without throwing) when `signal` aborts.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -53,7 +57,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, Math.max(0, ms));
+    const timer = setTimeout(done, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,5 +1,6 @@
 /**
- * `@x/llm-batcher/testing`: a mock LLM service for tests and demos, kept off the main entry so that
+ * `@x/llm-batcher/testing`: a mock LLM batch service and a mock OpenAI-compatible chat-completions
+ * endpoint for tests and demos, kept off the main entry so that
  * production bundles do not carry it.
  *
  * @example
@@ -13,6 +14,8 @@
  *
  * @packageDocumentation
  */
+export type { MockChatAnswer, MockChatRequest, MockChatServer, MockChatServerOptions } from './mock-chat-server.js';
+export { startMockChatServer } from './mock-chat-server.js';
 export type {
   MockLlmServer,
   MockLlmServerOptions,

@@ -97,16 +97,19 @@ describe('createJob', () => {
       [null, 'Expected `input` to be an object, got `null` (null)'],
       [{}, 'Expected exactly one of `taskIds` and `filter`, got neither'],
       [{ taskIds: ['a'], filter: {} }, 'Expected exactly one of `taskIds` and `filter`, got both'],
-      [{ taskIds: 'a' }, 'Expected `taskIds` to be an array of strings, got `a` (string)'],
+      [{ taskIds: 'a' }, 'Expected `taskIds` to be an array of strings, got `"a"` (string)'],
       [{ taskIds: ['a', 3] }, 'Expected `taskIds[1]` to be a non-empty string, got `3` (number)'],
-      [{ taskIds: [''] }, 'Expected `taskIds[0]` to be a non-empty string, got `` (string)'],
+      [{ taskIds: [''] }, 'Expected `taskIds[0]` to be a non-empty string, got `""` (string)'],
       [{ filter: 5 }, 'Expected `filter` to be an object, got `5` (number)'],
       [{ filter: [] }, 'Expected `filter` to be an object, got `[]` (array)'],
       [{ taskIds: ['t-1'], name: 7 }, 'Expected `name` to be a non-empty string, got `7` (number)'],
-      [{ taskIds: ['t-1'], idempotencyKey: '' }, 'Expected `idempotencyKey` to be a non-empty string, got `` (string)'],
+      [
+        { taskIds: ['t-1'], idempotencyKey: '' },
+        'Expected `idempotencyKey` to be a non-empty string, got `""` (string)',
+      ],
       [
         { taskIds: ['t-1'], taskIDs: [] },
-        'Expected `input` to have only the keys `taskIds`, `filter`, `name`, `idempotencyKey`, got `taskIDs`',
+        'Unknown option `taskIDs` (did you mean `taskIds`?) in `createJob` options; valid options are `taskIds`, `filter`, `name`, `idempotencyKey`',
       ],
     ];
     for (const [input, message] of cases) {
@@ -146,13 +149,13 @@ describe('entry points that take a job id', () => {
   it('runJob validates its options', async () => {
     const job = await batcher.createJob({ taskIds: ['t-0'] });
     await expect(batcher.runJob(job.id, { signal: 'x' as never })).rejects.toThrow(
-      new InvalidArgumentError('Expected `signal` to be an AbortSignal, got `x` (string)'),
+      new InvalidArgumentError('Expected `signal` to be an AbortSignal, got `"x"` (string)'),
     );
     await expect(batcher.runJob(job.id, { onProgress: 1 as never })).rejects.toThrow(
       'Expected `onProgress` to be a function, got `1` (number)',
     );
     await expect(batcher.runJob(job.id, { onprogress: () => {} } as never)).rejects.toThrow(
-      'Expected `options` to have only the keys `signal`, `onProgress`, got `onprogress`',
+      'Unknown option `onprogress` (did you mean `onProgress`?) in `runJob` options; valid options are `signal`, `onProgress`',
     );
     expect(await batcher.runJob(job.id)).toMatchObject({ state: 'completed', succeeded: 1 });
     // running a finished job again does nothing and reports it

@@ -63,7 +63,7 @@ describe('httpLlmClient against the mock server', () => {
     const malformed = await client.complete(tasks, { signal: signal() }).catch((e: unknown) => e);
     expect(malformed).toBeInstanceOf(LlmResponseError);
     expect((malformed as Error).message).toMatch(
-      /^Expected a JSON body from .*, got `\{"results": \[\{"id": ` \(string\)$/,
+      /^Expected a JSON body from .*, got `"\{\\"results\\": \[\{\\"id\\": "` \(string\)$/,
     );
     server.configure({ malformedRate: 0, hangRate: 1 });
     const timedOut = await httpLlmClient({ url: server.url, timeoutMs: 50 })
@@ -173,7 +173,17 @@ describe('classification helpers', () => {
     });
     expect(classifyLlmError({ status: 429, retryAfterMs: 10 })).toMatchObject({ rateLimited: true, retryAfterMs: 10 });
     expect(classifyLlmError(Object.assign(new Error('x'), { status: 401 }))).toMatchObject({ retryable: false });
-    expect(classifyLlmError('text')).toMatchObject({ retryable: true, message: 'text' });
+    expect(classifyLlmError('text')).toMatchObject({
+      retryable: true,
+      message: 'Expected the client to throw an Error, got `"text"` (string)',
+    });
+    const hostile = new Proxy(new Error('hostile'), {
+      get(target, key) {
+        if (key === 'status') throw new Error('no status for you');
+        return Reflect.get(target, key);
+      },
+    });
+    expect(classifyLlmError(hostile)).toMatchObject({ retryable: true, status: undefined, message: 'hostile' });
     expect(new LlmHttpError(503, 'x'.repeat(1000)).body).toHaveLength(500);
   });
 });

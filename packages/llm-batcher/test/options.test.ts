@@ -30,27 +30,53 @@ describe('createBatcher validates every option', () => {
     [{ batchSize: 11 }, 'Expected `batchSize` to be an integer from 1 to 10, got `11` (number)'],
     [{ batchSize: 0 }, 'Expected `batchSize` to be an integer from 1 to 10, got `0` (number)'],
     [{ batchSize: 2.5 }, 'Expected `batchSize` to be an integer from 1 to 10, got `2.5` (number)'],
-    [{ batchSize: '10' }, 'Expected `batchSize` to be an integer from 1 to 10, got `10` (string)'],
+    [{ batchSize: '10' }, 'Expected `batchSize` to be an integer from 1 to 10, got `"10"` (string)'],
     [{ concurrency: 0 }, 'Expected `concurrency` to be an integer from 1 to 1024, got `0` (number)'],
-    [{ requestTimeoutMs: 0 }, 'Expected `requestTimeoutMs` to be a finite number greater than 0, got `0` (number)'],
-    [{ leaseMs: -1 }, 'Expected `leaseMs` to be a finite number greater than 0, got `-1` (number)'],
+    [
+      { requestTimeoutMs: 0 },
+      'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
+    ],
+    [
+      { requestTimeoutMs: 3e9 },
+      'Expected `requestTimeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `3000000000` (number)',
+    ],
+    [
+      { leaseMs: -1 },
+      'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `-1` (number)',
+    ],
+    [
+      { leaseMs: 2 ** 31 },
+      'Expected `leaseMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `2147483648` (number)',
+    ],
     [
       { requestTimeoutMs: 5000, leaseMs: 5000 },
       'Expected `leaseMs` to be greater than `requestTimeoutMs` (5000), got `5000` (number)',
     ],
     [
       { pollIntervalMs: Number.NaN },
-      'Expected `pollIntervalMs` to be a finite number greater than 0, got `null` (number)',
+      'Expected `pollIntervalMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `NaN` (number)',
+    ],
+    [
+      { pollIntervalMs: 3e9 },
+      'Expected `pollIntervalMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `3000000000` (number)',
     ],
     [{ retry: 3 }, 'Expected `retry` to be an object, got `3` (number)'],
     [{ retry: { maxAttempts: 0 } }, 'Expected `retry.maxAttempts` to be an integer from 1 and up, got `0` (number)'],
     [
       { retry: { baseDelayMs: -5 } },
-      'Expected `retry.baseDelayMs` to be a finite number from 0 and up, got `-5` (number)',
+      'Expected `retry.baseDelayMs` to be a duration in ms from 0 to 2147483647 (about 24.8 days), got `-5` (number)',
+    ],
+    [
+      { retry: { maxDelayMs: Number.POSITIVE_INFINITY } },
+      'Expected `retry.maxDelayMs` to be a duration in ms from 0 to 2147483647 (about 24.8 days), got `Infinity` (number)',
+    ],
+    [
+      { defaultRetryAfterMs: 2 ** 31 },
+      'Expected `defaultRetryAfterMs` to be a duration in ms from 0 to 2147483647 (about 24.8 days), got `2147483648` (number)',
     ],
     [
       { retry: { maxDelay: 5 } },
-      'Expected `retry` to have only the keys `maxAttempts`, `baseDelayMs`, `maxDelayMs`, got `maxDelay`',
+      'Unknown option `maxDelay` (did you mean `maxDelayMs`?) in `retry` options; valid options are `maxAttempts`, `baseDelayMs`, `maxDelayMs`',
     ],
     [
       { rateLimit: { requestsPerMinute: 0 } },
@@ -69,7 +95,12 @@ describe('createBatcher validates every option', () => {
     [{ store: { getJob() {} } }, 'Expected `store` to have a `createJob` method, got `undefined` (undefined) for it'],
     [{ client: {} }, 'Expected `client` to have a `complete` method, got `undefined` (undefined) for it'],
     [{ source: null }, 'Expected `source` to be an object, got `null` (null)'],
-    [{ batchsize: 5 }, expect.stringContaining('got `batchsize`') as unknown as string],
+    [
+      { batchsize: 5 },
+      expect.stringContaining(
+        'Unknown option `batchsize` (did you mean `batchSize`?) in `createBatcher`',
+      ) as unknown as string,
+    ],
   ];
   for (const [patch, message] of cases) {
     it(`${JSON.stringify(patch)}`, () => {
@@ -94,7 +125,7 @@ describe('createBatcher validates every option', () => {
     });
     const job = await batcher.createJob({ taskIds: ['a'] });
     await expect(batcher.runJob(job.id)).rejects.toThrow(
-      'Expected `rateLimit.estimateTokens` to return a finite number from 0 and up, got `null` (number) for task `a`',
+      'Expected `rateLimit.estimateTokens` to return a finite number from 0 and up, got `NaN` (number) for task `a`',
     );
   });
 });
@@ -103,7 +134,7 @@ describe('sources, stores, client and server validate their input', () => {
   it('memoryTaskSource', () => {
     expectInvalid(
       () => memoryTaskSource('x' as never),
-      'Expected `tasks` to be an array of { id, payload }, got `x` (string)',
+      'Expected `tasks` to be an array of { id, payload }, got `"x"` (string)',
     );
     expectInvalid(
       () => memoryTaskSource([null] as never),
@@ -127,11 +158,11 @@ describe('sources, stores, client and server validate their input', () => {
     expectInvalid(() => mongoJobStore({ db: {} } as never), 'Expected `db` to be a MongoDB Db, got `{}` (object)');
     expectInvalid(
       () => mongoJobStore({ db: { collection() {} }, jobsCollection: '' } as never),
-      'Expected `jobsCollection` to be a non-empty string, got `` (string)',
+      'Expected `jobsCollection` to be a non-empty string, got `""` (string)',
     );
     expectInvalid(
       () => mongoTaskSource({ collection: 'tasks' } as never),
-      'Expected `collection` to be a MongoDB Collection, got `tasks` (string)',
+      'Expected `collection` to be a MongoDB Collection, got `"tasks"` (string)',
     );
     const fake = mongoTaskSource({ collection: { find() {} } } as never);
     await expect(fake.findByFilter(() => true, 10)).rejects.toThrow(
@@ -142,11 +173,11 @@ describe('sources, stores, client and server validate their input', () => {
   it('httpLlmClient', () => {
     expectInvalid(
       () => httpLlmClient({ url: 'not a url' }),
-      'Expected `url` to be an absolute http(s) URL, got `not a url` (string)',
+      'Expected `url` to be an absolute http(s) URL, got `"not a url"` (string)',
     );
     expectInvalid(
       () => httpLlmClient({ url: 'ftp://x/y' }),
-      'Expected `url` to be an absolute http(s) URL, got `ftp://x/y` (string)',
+      'Expected `url` to be an absolute http(s) URL, got `"ftp://x/y"` (string)',
     );
     expectInvalid(
       () => httpLlmClient({ url: 5 } as never),
@@ -158,11 +189,15 @@ describe('sources, stores, client and server validate their input', () => {
     );
     expectInvalid(
       () => httpLlmClient({ url: 'http://127.0.0.1:1/', timeoutMs: 0 }),
-      'Expected `timeoutMs` to be a finite number greater than 0, got `0` (number)',
+      'Expected `timeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `0` (number)',
+    );
+    expectInvalid(
+      () => httpLlmClient({ url: 'http://127.0.0.1:1/', timeoutMs: 3e9 }),
+      'Expected `timeoutMs` to be a duration in ms above 0 to 2147483647 (about 24.8 days), got `3000000000` (number)',
     );
     expectInvalid(
       () => httpLlmClient({ url: 'http://127.0.0.1:1/', buildBody: 'x' } as never),
-      'Expected `buildBody` to be a function, got `x` (string)',
+      'Expected `buildBody` to be a function, got `"x"` (string)',
     );
   });
 
@@ -179,6 +214,11 @@ describe('sources, stores, client and server validate their input', () => {
     await expect(startMockLlmServer({ port: 70000 })).rejects.toThrow(
       'Expected `port` to be an integer from 0 to 65535, got `70000` (number)',
     );
-    await expect(startMockLlmServer({ latency: 5 } as never)).rejects.toThrow(/got `latency`$/);
+    await expect(startMockLlmServer({ latency: 5 } as never)).rejects.toThrow(
+      /^Unknown option `latency` \(did you mean `latencyMs`\?\) in `startMockLlmServer` options; valid options are `port`/,
+    );
+    await expect(startMockLlmServer({ latencyMs: 3e9 })).rejects.toThrow(
+      'Expected `latencyMs` to be a duration in ms from 0 to 2147483647 (about 24.8 days), got `3000000000` (number)',
+    );
   });
 });

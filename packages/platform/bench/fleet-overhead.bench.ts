@@ -1,9 +1,14 @@
 /**
  * What the fleet costs: (1) CPU per batch request of going through `createLlmFleet` (one
  * `LoadBalancer.submit` and the error mapping) against calling an in-process client directly;
- * (2) the makespan of a job over real HTTP to mock LLM servers: one endpoint with all the
+ * (2) the same over real HTTP, against a mock server in another process (so only the client side's
+ * CPU is measured): one `httpLlmClient` against a fleet of three endpoints with health checks on;
+ * (3) the makespan of a job over real HTTP to mock LLM servers: one endpoint with all the
  * concurrency, against a fleet of three endpoints sharing it, against the ideal.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import {
   createBatcher,
   httpLlmClient,
@@ -62,6 +67,75 @@ async function overhead(quick: boolean): Promise<void> {
   console.log(`  per task             +${((viaFleet - direct) / 10).toFixed(2)} µs`);
 }
 
+/** Starts the mock server in a child process; resolves with its URLs and a stop function. */
+async function serverProcess(options: Record<string, unknown>) {
+  const script = fileURLToPath(new URL('./mock-server-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
+  const { url, healthUrl } = JSON.parse(line.trim().split('\n')[0]!) as { url: string; healthUrl: string };
+  return {
+    url,
+    healthUrl,
+    stop: async () => {
+      child.stdin!.end();
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** CPU (user + system) per request of `requests` batch requests, 48 in flight, in µs. */
+async function cpuPerRequest(client: LlmClient, requests: number): Promise<number> {
+  const start = process.cpuUsage();
+  await drive(client, requests, 48);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / requests;
+}
+
+async function httpOverhead(quick: boolean): Promise<void> {
+  const requests = quick ? 200 : 1_000;
+  const rounds = quick ? 1 : 21;
+  const server = await serverProcess({ latencyMs: 5 });
+  const direct = httpLlmClient({ url: server.url });
+  const fleet = createLlmFleet({
+    endpoints: ['a', 'b', 'c'].map((id) => ({
+      id,
+      url: `${server.url}/${id}`,
+      healthUrl: server.healthUrl,
+      concurrency: 16,
+    })),
+    heartbeatIntervalMs: 1000,
+  });
+  await cpuPerRequest(direct, requests); // warm-up
+  await cpuPerRequest(fleet, requests);
+  const directRuns: number[] = [];
+  const fleetRuns: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    directRuns.push(await cpuPerRequest(direct, requests));
+    fleetRuns.push(await cpuPerRequest(fleet, requests));
+  }
+  await fleet.close();
+  await server.stop();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const quartiles = (values: number[]): [number, number] => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((sorted.length * 3) / 4)]!];
+  };
+  // paired rounds (direct, then fleet, back to back): the median of the per-round differences is
+  // far less sensitive to a loaded machine than the difference of two medians
+  const differences = directRuns.map((d, i) => fleetRuns[i]! - d);
+  const [low, high] = quartiles(differences);
+  console.log(
+    `\nCPU per batch request over HTTP (${requests.toLocaleString('en-US')} requests of 10 tasks, 48 in flight, ${rounds} paired rounds; server in another process)`,
+  );
+  console.log(`  one httpLlmClient    ${median(directRuns).toFixed(1)} µs/request (median)`);
+  console.log(`  fleet of 3 endpoints ${median(fleetRuns).toFixed(1)} µs/request (median)`);
+  console.log(
+    `  fleet − direct       +${median(differences).toFixed(1)} µs per request (median of paired rounds; quartiles ${low.toFixed(1)} … ${high.toFixed(1)})`,
+  );
+}
+
 async function makespan(quick: boolean): Promise<void> {
   const taskCount = quick ? 300 : 5_000;
   const latencyMs = 50;
@@ -106,5 +180,6 @@ async function makespan(quick: boolean): Promise<void> {
 
 export async function main({ quick }: { quick: boolean }): Promise<void> {
   await overhead(quick);
+  await httpOverhead(quick);
   await makespan(quick);
 }

@@ -4,10 +4,9 @@ import { formatDuration } from './progress-display.js';
 
 /**
  * Turns a fleet's events into log lines a person can follow: state changes with their reasons,
- * 429 cool-downs and failovers. The `overloaded (at-capacity)` flapping of a busy endpoint (full,
- * then a slot frees) is normal operation, so it is not printed. Every other state change is; of the
- * per-batch lines (429s, failovers), at most `maxLinesPerEndpoint` per endpoint are, the rest only
- * counted in the fleet's stats.
+ * 429 cool-downs and failovers. Every state change the fleet reports is printed (it does not report
+ * a busy endpoint's capacity flips); of the per-batch lines (429s, failovers), at most
+ * `maxLinesPerEndpoint` per endpoint are, the rest only counted in the fleet's stats.
  *
  * Returns a function that stops listening.
  */
@@ -20,7 +19,6 @@ export function logFleetEvents(
   const start = options.startedAt ?? performance.now();
   const indent = options.indent ?? '';
   const lines = new Map<string, number>();
-  const lastReason = new Map<string, string>();
   const print = (text: string) => log(`${indent}[${formatDuration(performance.now() - start)}] ${text}`);
   const emitCapped = (endpointId: string, text: string) => {
     const count = (lines.get(endpointId) ?? 0) + 1;
@@ -31,10 +29,6 @@ export function logFleetEvents(
     }
   };
   const onState = (event: EndpointStateEvent) => {
-    const previous = lastReason.get(event.endpointId);
-    lastReason.set(event.endpointId, event.reason);
-    if (event.reason === 'at-capacity') return;
-    if (event.from === 'overloaded' && event.to === 'active' && previous === 'at-capacity') return;
     print(`${event.endpointId}: ${event.from} → ${event.to} (${event.reason})`);
   };
   const onFailover = (event: FailoverEvent) => {

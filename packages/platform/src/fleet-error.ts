@@ -34,14 +34,22 @@ export class FleetOptionsError extends PlatformError {
   override name = 'FleetOptionsError';
 }
 
-/** `value` as error messages show it: `` `0` (number) ``. */
-export function describeValue(value: unknown): string {
-  let shown: string;
-  try {
-    shown = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    shown = String(value);
-  }
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  return `\`${shown}\` (${type})`;
+/**
+ * `fleet.complete` was called with arguments of the wrong type (tasks that are not an array, a
+ * context that is not an object, a signal that is not an `AbortSignal`). The message names the
+ * argument, what was expected and what came in.
+ *
+ * @example
+ * ```ts
+ * import { FleetArgumentError } from '@x/platform';
+ * try {
+ *   await fleet.complete('t1' as never);
+ * } catch (error) {
+ *   // Expected `tasks` to be an array of { id, payload }, got `"t1"` (string)
+ *   if (error instanceof FleetArgumentError) console.error(error.message);
+ * }
+ * ```
+ */
+export class FleetArgumentError extends PlatformError {
+  override name = 'FleetArgumentError';
 }

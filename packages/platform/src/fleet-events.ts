@@ -1,7 +1,9 @@
 /**
  * An endpoint of the fleet changed state (`active`, `overloaded`, `unreachable`, ...), with the
  * load balancer's reason: `'retry-after'` after a 429, `'ejected'` after consecutive 5xx or network
- * errors, `'health-check-failed'`, `'recovered'`, ...
+ * errors, `'health-check-failed'`, `'recovered'`, ... An endpoint that is merely full (all its
+ * `concurrency` slots busy, the balancer's `at-capacity`) is not a state change here: a busy
+ * endpoint would otherwise flip on nearly every request. `from` is the state last reported.
  *
  * @example
  * ```ts

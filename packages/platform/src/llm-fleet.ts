@@ -1,8 +1,10 @@
+import { durationProblem, expected, unknownOptionsMessage } from '@x/checks';
 import {
   classifyLlmError,
   httpLlmClient,
   type LlmBatchResponse,
   type LlmClient,
+  LlmRateLimitError,
   type LlmRequestContext,
   type LlmTask,
 } from '@x/llm-batcher';
@@ -13,7 +15,7 @@ import {
   WorkerOverloadedError,
   WorkerUnavailableError,
 } from '@x/load-balancer';
-import { describeValue, FleetOptionsError } from './fleet-error.js';
+import { FleetArgumentError, FleetOptionsError } from './fleet-error.js';
 import type { LlmFleetEvents } from './fleet-events.js';
 
 /**
@@ -137,8 +139,9 @@ export interface LlmEndpointStats {
   /** 5xx answers, connection errors and timeouts. */
   failures: number;
   /**
-   * Requests sent to it while it was cooling down after a 429 (before its Retry-After had passed,
-   * with 2 ms allowed for timer granularity). Always 0: the check that Retry-After is respected.
+   * Requests sent to it while it was cooling down after a 429 (before its Retry-After had passed).
+   * Always 0: a batch the balancer hands to a cooling endpoint leaves it without a request (to
+   * another endpoint, or back to the batcher as a rate limit).
    */
   requestsDuringRetryAfter: number;
 }
@@ -146,6 +149,8 @@ export interface LlmEndpointStats {
 interface EndpointCounters {
   endpoint: LlmEndpoint;
   client: LlmClient;
+  /** The endpoint's state as last reported to `'endpoint-state'` listeners (capacity flips hidden). */
+  shownState: string;
   inFlight: number;
   maxInFlight: number;
   requests: number;
@@ -155,9 +160,6 @@ interface EndpointCounters {
   coolingUntil: number;
   requestsDuringRetryAfter: number;
 }
-
-/** Slack for timer granularity when checking that no request went out during a Retry-After. */
-const timerSlackMs = 2;
 
 function isHttpUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -169,55 +171,82 @@ function isHttpUrl(value: unknown): boolean {
   }
 }
 
+/** The keys `createLlmFleet` takes besides the load balancer's. */
+const FLEET_KEYS = ['endpoints', 'requestTimeoutMs', 'maxAttemptsPerBatch', 'clientFor'];
+
+/** The `LoadBalancerOptions` keys passed through to `@x/load-balancer`. */
+const BALANCER_KEYS = [
+  'strategy',
+  'heartbeatIntervalMs',
+  'heartbeatTimeoutMs',
+  'healthCheckTimeoutMs',
+  'unhealthyThreshold',
+  'healthyThreshold',
+  'overloadThreshold',
+  'overloadRecoveryThreshold',
+  'overloadCooldownMs',
+  'ejection',
+  'retry',
+  'retryOn',
+  'panicThreshold',
+  'maxQueueSize',
+  'aging',
+  'clock',
+  'random',
+];
+
+const ENDPOINT_KEYS = ['id', 'url', 'concurrency', 'weight', 'healthUrl', 'headers'];
+
 function validateOptions(options: LlmFleetOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new FleetOptionsError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new FleetOptionsError(expected('options', 'an object', options));
   }
+  const unknown = unknownOptionsMessage('createLlmFleet', options, [...FLEET_KEYS, ...BALANCER_KEYS]);
+  if (unknown !== undefined) throw new FleetOptionsError(unknown);
   if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
     throw new FleetOptionsError(
-      `Expected \`endpoints\` to be a non-empty array of { id, url, concurrency }, got ${describeValue(options.endpoints)}`,
+      expected('endpoints', 'a non-empty array of { id, url, concurrency }', options.endpoints),
     );
   }
   const ids = new Set<string>();
   options.endpoints.forEach((endpoint, index) => {
     const at = `endpoints[${index}]`;
-    if (typeof endpoint !== 'object' || endpoint === null) {
-      throw new FleetOptionsError(`Expected \`${at}\` to be an object, got ${describeValue(endpoint)}`);
+    if (typeof endpoint !== 'object' || endpoint === null || Array.isArray(endpoint)) {
+      throw new FleetOptionsError(expected(at, 'an object', endpoint));
     }
+    const unknownKey = unknownOptionsMessage(at, endpoint, ENDPOINT_KEYS);
+    if (unknownKey !== undefined) throw new FleetOptionsError(unknownKey);
     if (typeof endpoint.id !== 'string' || endpoint.id === '') {
-      throw new FleetOptionsError(`Expected \`${at}.id\` to be a non-empty string, got ${describeValue(endpoint.id)}`);
+      throw new FleetOptionsError(expected(`${at}.id`, 'a non-empty string', endpoint.id));
     }
     if (ids.has(endpoint.id)) {
       throw new FleetOptionsError(`Expected \`${at}.id\` to be unique, got \`${endpoint.id}\` twice`);
     }
     ids.add(endpoint.id);
-    if (!isHttpUrl(endpoint.url)) {
-      throw new FleetOptionsError(`Expected \`${at}.url\` to be an http(s) URL, got ${describeValue(endpoint.url)}`);
-    }
+    if (!isHttpUrl(endpoint.url)) throw new FleetOptionsError(expected(`${at}.url`, 'an http(s) URL', endpoint.url));
     if (endpoint.healthUrl !== undefined && endpoint.healthUrl !== false && !isHttpUrl(endpoint.healthUrl)) {
-      throw new FleetOptionsError(
-        `Expected \`${at}.healthUrl\` to be an http(s) URL or false, got ${describeValue(endpoint.healthUrl)}`,
-      );
+      throw new FleetOptionsError(expected(`${at}.healthUrl`, 'an http(s) URL or false', endpoint.healthUrl));
     }
     if (!Number.isInteger(endpoint.concurrency) || endpoint.concurrency < 1) {
-      throw new FleetOptionsError(
-        `Expected \`${at}.concurrency\` to be an integer from 1 and up, got ${describeValue(endpoint.concurrency)}`,
-      );
+      throw new FleetOptionsError(expected(`${at}.concurrency`, 'an integer from 1 and up', endpoint.concurrency));
     }
     if (
       endpoint.weight !== undefined &&
       !(typeof endpoint.weight === 'number' && endpoint.weight > 0 && Number.isFinite(endpoint.weight))
     ) {
-      throw new FleetOptionsError(
-        `Expected \`${at}.weight\` to be a number above 0, got ${describeValue(endpoint.weight)}`,
-      );
+      throw new FleetOptionsError(expected(`${at}.weight`, 'a number above 0', endpoint.weight));
     }
   });
-  for (const name of ['requestTimeoutMs', 'maxAttemptsPerBatch'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-      throw new FleetOptionsError(`Expected \`${name}\` to be an integer from 1 and up, got ${describeValue(value)}`);
-    }
+  if (options.requestTimeoutMs !== undefined) {
+    const problem = durationProblem('requestTimeoutMs', options.requestTimeoutMs, 1);
+    if (problem !== undefined) throw new FleetOptionsError(problem);
+  }
+  const maxAttempts = options.maxAttemptsPerBatch;
+  if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
+    throw new FleetOptionsError(expected('maxAttemptsPerBatch', 'an integer from 1 and up', maxAttempts));
+  }
+  if (options.clientFor !== undefined && typeof options.clientFor !== 'function') {
+    throw new FleetOptionsError(expected('clientFor', 'a function', options.clientFor));
   }
 }
 
@@ -284,10 +313,19 @@ export class LlmFleet implements LlmClient {
       retry: { budget: false, baseDelayMs: 50, maxDelayMs: 2_000, ...balancerOptions.retry },
     });
     this.#lb.on('worker-state', (event) => {
+      const counters = this.#endpoints.get(event.workerId);
+      if (counters === undefined) return;
+      // A busy endpoint flips `overloaded (at-capacity)` ↔ `active` on nearly every request: that is
+      // its concurrency limit working, not a change of health. Listeners see only real changes,
+      // reported from the state they were last told about.
+      if (event.reason === 'at-capacity' || event.to === counters.shownState) return;
+      const from = counters.shownState;
+      counters.shownState = event.to;
       this.#stateChanges++;
+      if (this.#listeners['endpoint-state'].size === 0) return;
       this.#emit('endpoint-state', {
         endpointId: event.workerId,
-        from: event.from,
+        from,
         to: event.to,
         reason: event.reason,
         at: event.at,
@@ -318,6 +356,7 @@ export class LlmFleet implements LlmClient {
       const counters: EndpointCounters = {
         endpoint,
         client,
+        shownState: 'joining',
         inFlight: 0,
         maxInFlight: 0,
         requests: 0,
@@ -339,10 +378,33 @@ export class LlmFleet implements LlmClient {
     }
   }
 
-  /** Sends one batch through the fleet; resolves with the first accepted answer. */
-  async complete(tasks: readonly LlmTask[], context: LlmRequestContext): Promise<LlmBatchResponse> {
+  /**
+   * Sends one batch through the fleet; resolves with the first accepted answer. When every usable
+   * endpoint is cooling down after 429s, rejects at once with `LlmRateLimitError` whose
+   * `retryAfterMs` is the wait until the first of them accepts work again, so the batcher pauses
+   * without charging an attempt. A missing `context` means no signal.
+   */
+  async complete(tasks: readonly LlmTask[], context?: LlmRequestContext): Promise<LlmBatchResponse> {
+    if (!Array.isArray(tasks)) throw new FleetArgumentError(expected('tasks', 'an array of { id, payload }', tasks));
+    let signal: AbortSignal | undefined;
+    if (context !== undefined && context !== null) {
+      if (typeof context !== 'object')
+        throw new FleetArgumentError(expected('context', 'an object { signal }', context));
+      signal = context.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new FleetArgumentError(expected('context.signal', 'an AbortSignal', signal));
+      }
+    }
+    const limited = this.#allCooling(this.#now());
+    if (limited !== undefined) {
+      this.#failed++;
+      throw limited;
+    }
     try {
-      const response = await this.#lb.submit(tasks, { signal: context.signal, maxAttempts: this.#maxAttempts });
+      const response = await this.#lb.submit(
+        tasks,
+        signal === undefined ? { maxAttempts: this.#maxAttempts } : { signal, maxAttempts: this.#maxAttempts },
+      );
       this.#succeeded++;
       return response;
     } catch (error) {
@@ -351,13 +413,42 @@ export class LlmFleet implements LlmClient {
     }
   }
 
+  /**
+   * When every endpoint that can take work (not unreachable or draining) is cooling down after a
+   * 429, the rate-limit error to give the batcher: it waits until the first of them accepts work again.
+   */
+  #allCooling(now: number): LlmRateLimitError | undefined {
+    let earliest = Number.POSITIVE_INFINITY;
+    let usable = 0;
+    for (const counters of this.#endpoints.values()) {
+      if (counters.shownState === 'unreachable' || counters.shownState === 'draining') continue;
+      usable++;
+      if (counters.coolingUntil <= now) return undefined;
+      if (counters.coolingUntil < earliest) earliest = counters.coolingUntil;
+    }
+    if (usable === 0) return undefined; // an outage, not a rate limit: the batcher's timeout and retries handle it
+    return new LlmRateLimitError(
+      `Expected an endpoint of the fleet to accept work, but all ${usable} are cooling down after 429 answers`,
+      { retryAfterMs: Math.max(0, earliest - now) },
+    );
+  }
+
   /** One attempt on one endpoint: maps the endpoint's answer to what the load balancer understands. */
   async #send(counters: EndpointCounters, tasks: readonly LlmTask[], signal: AbortSignal): Promise<LlmBatchResponse> {
+    const now = this.#now();
+    if (now < counters.coolingUntil) {
+      // Still cooling (the balancer thought it free): send nothing. The batch leaves at once, to
+      // another endpoint, or back to the batcher as a rate limit when every endpoint is cooling.
+      const limited = this.#allCooling(now);
+      if (limited !== undefined) throw limited;
+      throw new WorkerOverloadedError(`${counters.endpoint.id} is cooling down after a 429`, {
+        retryAfterMs: counters.coolingUntil - now,
+      });
+    }
     counters.inFlight++;
-    counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
+    if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
     counters.requests++;
     this.#requests++;
-    if (this.#now() < counters.coolingUntil - timerSlackMs) counters.requestsDuringRetryAfter++;
     try {
       const response = await counters.client.complete(tasks, { signal });
       counters.completed++;
@@ -373,8 +464,14 @@ export class LlmFleet implements LlmClient {
           kind.retryAfterMs === undefined || !(kind.retryAfterMs >= 0)
             ? undefined
             : Math.min(kind.retryAfterMs, MAX_RETRY_AFTER_MS);
+        const at = this.#now();
         const waitMs = retryAfterMs ?? this.#defaultCooldownMs;
-        counters.coolingUntil = Math.max(counters.coolingUntil, this.#now() + waitMs);
+        counters.coolingUntil = Math.max(counters.coolingUntil, at + waitMs);
+        // invariant: a rate limit never becomes a charged timeout; when no endpoint is left to take
+        // the batch, it goes back to the batcher as a rate limit (a task error here: no endpoint is
+        // penalised, and the balancer does not hold the batch)
+        const limited = this.#allCooling(at);
+        if (limited !== undefined) throw limited;
         // A capacity signal, not a failure: the endpoint is `overloaded` until Retry-After passes.
         throw new WorkerOverloadedError(`${counters.endpoint.id} answered 429`, {
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -390,7 +487,8 @@ export class LlmFleet implements LlmClient {
         // An endpoint failure: counts toward ejection, and the batch fails over to another endpoint.
         throw new WorkerUnavailableError(`${counters.endpoint.id}: ${kind.message}`, { cause: error });
       }
-      // A 4xx (or a client-side error): the batch's own fault; the batcher classifies it.
+      // A 4xx, or a request that could not be built from the tasks: the batch's own fault, not the
+      // endpoint's; the batcher classifies it (and bisects the batch).
       throw error;
     } finally {
       counters.inFlight--;

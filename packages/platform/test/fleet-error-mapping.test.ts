@@ -1,8 +1,10 @@
 import {
+  classifyLlmError,
   type LlmBatchResponse,
   type LlmClient,
   LlmHttpError,
   LlmNetworkError,
+  LlmRateLimitError,
   LlmResponseError,
   type LlmTask,
   LlmTimeoutError,
@@ -70,19 +72,27 @@ describe('how the fleet maps an endpoint’s errors', () => {
     expect(stats.endpoints.reduce((sum, endpoint) => sum + endpoint.failures, 0)).toBe(1);
   });
 
-  it('a 429 is a capacity signal: the batch goes elsewhere, no failure is counted, the cool-down is reported', async () => {
+  it('a 429 is a capacity signal: the batch goes elsewhere; when every endpoint cools down it goes back to the batcher as a rate limit', async () => {
     const a = scripted([new LlmHttpError(429, 'slow down', 250)]);
-    const b = scripted([new LlmHttpError(429, 'slow down', 250)]);
+    const b = scripted([new LlmHttpError(429, 'slow down', 400)]);
     const { fleet, events } = twoEndpoints(a, b);
     const start = performance.now();
+    // a says 429: the batch goes to b, which says 429 too: no endpoint left, so the batcher gets a
+    // rate limit carrying the earliest time one accepts work again (a's, 250 ms), at once
+    const limited = (await fleet.complete(tasks, { signal: signal() }).catch((e: unknown) => e)) as LlmRateLimitError;
+    expect(limited).toBeInstanceOf(LlmRateLimitError);
+    expect(classifyLlmError(limited)).toMatchObject({ rateLimited: true, retryable: true, status: 429 });
+    expect(limited.retryAfterMs).toBeGreaterThan(200);
+    expect(limited.retryAfterMs).toBeLessThanOrEqual(250);
+    expect(performance.now() - start).toBeLessThan(200);
+    expect(events.map((event) => [event.kind, event.retryAfterMs])).toEqual([['rate-limited', 250]]);
+    // while both cool down, a batch is turned back without a request
+    await expect(fleet.complete(tasks, { signal: signal() })).rejects.toBeInstanceOf(LlmRateLimitError);
+    expect(a.calls + b.calls).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, limited.retryAfterMs! + 5));
     const response = await fleet.complete(tasks, { signal: signal() });
     expect(response.results).toHaveLength(1);
-    // Both endpoints said 429 once; the batch waited for the first cool-down to pass.
-    expect(performance.now() - start).toBeGreaterThanOrEqual(245);
-    expect(events.map((event) => [event.kind, event.retryAfterMs])).toEqual([
-      ['rate-limited', 250],
-      ['rate-limited', 250],
-    ]);
+    expect(a.calls).toBe(2); // a cooled down first, and took it
     const stats = fleet.stats();
     expect(stats.rateLimited).toBe(2);
     expect(stats.failovers).toBe(0);

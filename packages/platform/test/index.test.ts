@@ -14,6 +14,7 @@ it('re-exports each package under its namespace, plus createLlmFleet', async () 
   // Nothing internal leaks: the CLI, the demo and the display are not part of the API.
   expect(Object.keys(platform).sort()).toEqual(
     [
+      'FleetArgumentError',
       'FleetOptionsError',
       'LlmFleet',
       'PlatformError',

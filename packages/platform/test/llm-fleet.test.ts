@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBatcher, type LlmTask, memoryJobStore, memoryTaskSource } from '@x/llm-batcher';
+import { createBatcher, LlmRateLimitError, type LlmTask, memoryJobStore, memoryTaskSource } from '@x/llm-batcher';
 import { type MockLlmServer, startMockLlmServer } from '@x/llm-batcher/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countResultWrites } from '../src/counting-job-store.js';
@@ -165,7 +165,7 @@ describe('createLlmFleet over real HTTP', () => {
     expect(limitedStats.requestsDuringRetryAfter).toBe(0);
   });
 
-  it('waits out Retry-After when every endpoint is cooling down, then succeeds', async () => {
+  it('hands a rate limit back when its only endpoint cools down: complete() rejects at once, the batcher waits and succeeds', async () => {
     let calls = 0;
     const only = createServer((request, response) => {
       request.resume();
@@ -191,8 +191,12 @@ describe('createLlmFleet over real HTTP', () => {
       },
     ]);
     const start = performance.now();
-    const response = await fleet.complete([{ id: 't0', payload: 1 }], { signal: AbortSignal.timeout(10_000) });
-    expect(response.results).toEqual([{ id: 't0', output: 'ok' }]);
+    const limited = await fleet.complete([{ id: 't0', payload: 1 }]).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(LlmRateLimitError);
+    expect((limited as LlmRateLimitError).retryAfterMs).toBeGreaterThan(250);
+    expect(performance.now() - start).toBeLessThan(250);
+    const { report } = await runJob(fleet, [{ id: 't0', payload: 1 }]);
+    expect(report).toMatchObject({ state: 'completed', succeeded: 1, attempts: 1 });
     expect(performance.now() - start).toBeGreaterThanOrEqual(295);
     expect(calls).toBe(2);
   });
@@ -289,7 +293,7 @@ describe('createLlmFleet options', () => {
     [{ endpoints: [] }, 'Expected `endpoints` to be a non-empty array of { id, url, concurrency }, got `[]` (array)'],
     [
       { endpoints: [{ id: '', url, concurrency: 1 }] },
-      'Expected `endpoints[0].id` to be a non-empty string, got `` (string)',
+      'Expected `endpoints[0].id` to be a non-empty string, got `""` (string)',
     ],
     [
       {
@@ -302,11 +306,11 @@ describe('createLlmFleet options', () => {
     ],
     [
       { endpoints: [{ id: 'a', url: 'ftp://x', concurrency: 1 }] },
-      'Expected `endpoints[0].url` to be an http(s) URL, got `ftp://x` (string)',
+      'Expected `endpoints[0].url` to be an http(s) URL, got `"ftp://x"` (string)',
     ],
     [
       { endpoints: [{ id: 'a', url, concurrency: 1, healthUrl: '/health' }] },
-      'Expected `endpoints[0].healthUrl` to be an http(s) URL or false, got `/health` (string)',
+      'Expected `endpoints[0].healthUrl` to be an http(s) URL or false, got `"/health"` (string)',
     ],
     [
       { endpoints: [{ id: 'a', url, concurrency: 0 }] },
@@ -318,7 +322,23 @@ describe('createLlmFleet options', () => {
     ],
     [
       { endpoints: [{ id: 'a', url, concurrency: 1 }], requestTimeoutMs: 0 },
-      'Expected `requestTimeoutMs` to be an integer from 1 and up, got `0` (number)',
+      'Expected `requestTimeoutMs` to be a duration in ms from 1 to 2147483647 (about 24.8 days), got `0` (number)',
+    ],
+    [
+      { endpoints: [{ id: 'a', url, concurrency: 1 }], requestTimeoutMs: 3e9 },
+      'Expected `requestTimeoutMs` to be a duration in ms from 1 to 2147483647 (about 24.8 days), got `3000000000` (number)',
+    ],
+    [
+      { endpoints: [{ id: 'a', url, concurrency: 1 }], requestTimeout: 5000 },
+      'Unknown option `requestTimeout` (did you mean `requestTimeoutMs`?) in `createLlmFleet` options; valid options are `endpoints`, `requestTimeoutMs`',
+    ],
+    [
+      { endpoints: [{ id: 'a', url, concurrency: 1, concurency: 2 }] },
+      'Unknown option `concurency` (did you mean `concurrency`?) in `endpoints[0]` options; valid options are `id`, `url`, `concurrency`',
+    ],
+    [
+      { endpoints: [{ id: 'a', url, concurrency: 1 }], clientFor: 'http' },
+      'Expected `clientFor` to be a function, got `"http"` (string)',
     ],
     [
       { endpoints: [{ id: 'a', url, concurrency: 1 }], maxAttemptsPerBatch: 1.5 },

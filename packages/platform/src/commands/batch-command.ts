@@ -1,4 +1,4 @@
-import { type Batcher, createBatcher, httpLlmClient, type LlmClient } from '@x/llm-batcher';
+import { type Batcher, createBatcher, httpLlmClient, type LlmClient, openAiChatClient } from '@x/llm-batcher';
 import { mongoJobStore, mongoTaskSource } from '@x/llm-batcher/mongodb';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Db } from 'mongodb';
@@ -34,6 +34,8 @@ interface CreateOptions extends MongoOptions {
 
 interface RunOptions extends MongoOptions {
   llmUrl?: string[];
+  llmApi: 'batch' | 'openai';
+  model?: string;
   concurrency: number;
   endpointConcurrency?: number;
   rpm?: number;
@@ -124,7 +126,9 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
       'after',
       '\nExample:\n  x batch create --mongo-uri mongodb://localhost:27017 --db app --collection tasks --filter \'{"kind":"summary"}\'\n' +
         '  x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\\n' +
-        '      --llm-url http://llm-a:8080/batch --llm-url http://llm-b:8080/batch --concurrency 16 --rpm 600',
+        '      --llm-url http://llm-a:8080/batch --llm-url http://llm-b:8080/batch --concurrency 16 --rpm 600\n' +
+        '  OPENAI_API_KEY=... x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\\n' +
+        '      --llm-api openai --llm-url https://api.openai.com/v1 --model gpt-4o-mini --rpm 500',
     );
 
   withMongoOptions(batch.command('create').description('create a job of up to 5000 tasks; prints the job id'))
@@ -153,7 +157,18 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
 
   withMongoOptions(batch.command('run').description('run (or resume) a job, with a live progress bar'))
     .argument('<job-id>', 'the id printed by `x batch create`')
-    .option('--llm-url <url>', 'LLM batch endpoint; repeat it to spread requests over a fleet', collectUrlOption)
+    .option('--llm-url <url>', 'LLM endpoint; repeat it to spread requests over a fleet', collectUrlOption)
+    .addOption(
+      new Option(
+        '--llm-api <api>',
+        'what the endpoints speak: `batch` (POST { tasks } → { results }) or `openai` (--llm-url is an ' +
+          'OpenAI-compatible base URL such as http://127.0.0.1:11434/v1; one chat completion per task; ' +
+          'key from OPENAI_API_KEY)',
+      )
+        .choices(['batch', 'openai'])
+        .default('batch'),
+    )
+    .option('--model <name>', 'the model for --llm-api openai (e.g. gpt-4o-mini, llama3.2)')
     .option('--concurrency <n>', 'requests in flight in total', integerOption(1, 1000), 8)
     .option(
       '--endpoint-concurrency <n>',
@@ -168,20 +183,28 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
       const urls = options.llmUrl ?? [];
       if (urls.length === 0)
         throw new UsageError("missing required option '--llm-url <url>' (give it once per endpoint)");
+      if (options.llmApi === 'openai' && options.model === undefined) {
+        throw new UsageError("missing required option '--model <name>' for --llm-api openai");
+      }
+      if (options.llmApi !== 'openai' && options.model !== undefined) {
+        throw new UsageError('option --model needs --llm-api openai');
+      }
+      const clientFor = (url: string, timeoutMs: number | undefined): LlmClient => {
+        const timeout = timeoutMs === undefined ? {} : { timeoutMs };
+        if (options.llmApi !== 'openai') return httpLlmClient({ url, ...timeout });
+        const apiKey = process.env.OPENAI_API_KEY;
+        return openAiChatClient({ baseUrl: url, model: options.model!, ...(apiKey ? { apiKey } : {}), ...timeout });
+      };
       const perEndpoint = options.endpointConcurrency ?? Math.max(1, Math.ceil(options.concurrency / urls.length));
       const fleet =
         urls.length > 1
           ? createLlmFleet({
               endpoints: urls.map((url, index) => ({ id: `llm-${index + 1}`, url, concurrency: perEndpoint })),
               ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+              clientFor: (endpoint, timeoutMs) => clientFor(endpoint.url, timeoutMs),
             })
           : undefined;
-      const client: LlmClient =
-        fleet ??
-        httpLlmClient({
-          url: urls[0]!,
-          ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
-        });
+      const client: LlmClient = fleet ?? clientFor(urls[0]!, options.requestTimeoutMs);
       try {
         await withMongoDb(target(options), async (db, driver) => {
           const batcher = mongoBatcher(db, driver, options, client, {
