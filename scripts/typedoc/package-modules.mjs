@@ -7,7 +7,13 @@
  * shows the README and nothing else. This merges that `index` module into the package's module, so
  * the package page opens with the main entry's overview (its `@packageDocumentation`) and the
  * README, lists the main entry's exports, and keeps `mongodb` and `testing` as sub-modules.
+ *
+ * It also makes links to a package's README (`../packages/clock/README.md` in a guide) open the
+ * package's page, and links to the repository's README open the landing page, instead of copying
+ * the raw markdown into `media/`.
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Application, ReflectionKind } from 'typedoc';
 
 /** @param {import('typedoc').Application} app */
@@ -16,7 +22,15 @@ export function load(app) {
   app.on(
     Application.EVENT_PROJECT_REVIVE,
     (project) => {
+      const readmes = new Map();
+      for (const dir of app.options.getValue('entryPoints')) {
+        const { name } = JSON.parse(readFileSync(join(resolve(dir), 'package.json'), 'utf8'));
+        readmes.set(name, join(resolve(dir), 'README.md').replaceAll('\\', '/'));
+      }
+      project.files.registerReflectionPath(resolve('README.md').replaceAll('\\', '/'), project);
       for (const pkg of project.getChildrenByKind(ReflectionKind.Module)) {
+        const readme = readmes.get(pkg.name);
+        if (readme) project.files.registerReflectionPath(readme, pkg);
         const main = pkg.getChildByName('index');
         if (!main?.kindOf(ReflectionKind.Module) || main.parent !== pkg) continue;
         pkg.comment ??= main.comment;

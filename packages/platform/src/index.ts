@@ -12,19 +12,6 @@
  * | `ticketing` | {@link "@x/ticketing" | @x/ticketing} |
  * | `batcher` | {@link "@x/llm-batcher" | @x/llm-batcher} |
  *
- * @example
- * ```ts
- * import { batcher, createLlmFleet } from '@x/platform';
- *
- * const fleet = createLlmFleet({
- *   endpoints: [
- *     { id: 'a', url: 'http://10.0.0.1:8080/batch', concurrency: 4 },
- *     { id: 'b', url: 'http://10.0.0.2:8080/batch', concurrency: 4 },
- *   ],
- * });
- * const jobs = batcher.createBatcher({ source, client: fleet });
- * ```
- *
  * @packageDocumentation
  */
 /** `@x/clock`, re-exported: see its own page. @hidden */
