@@ -11,7 +11,9 @@ export function packageConfig(entry: Options['entry'] = ['src/index.ts'], extra:
   return defineConfig({
     entry,
     format: ['esm'],
-    dts: true,
+    // @x/checks is bundled into the JS; its types must be inlined too, or a .d.ts would name a
+    // package the consumer does not have
+    dts: { resolve: [/^@x\/checks/] },
     clean: true,
     sourcemap: true,
     target: 'node20',

@@ -1,3 +1,11 @@
+/**
+ * `@x/llm-batcher`: jobs of up to 5000 tasks sent to an LLM service 10 per request, with
+ * retries, rate limits, poison-task isolation, cancellation, crash recovery and exactly-once
+ * result writes. Start with {@link createBatcher}. The MongoDB task source and job store are on
+ * `@x/llm-batcher/mongodb`, a mock LLM service for tests on `@x/llm-batcher/testing`.
+ *
+ * @packageDocumentation
+ */
 // the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
 export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {

@@ -1,3 +1,12 @@
+/**
+ * `@x/load-balancer`: an in-process task dispatcher over a dynamic set of workers (in-process
+ * handlers or HTTP services), with health states, heartbeats, outlier ejection, a priority queue,
+ * retries with a budget and lossless failover. Start with {@link LoadBalancer}; a worker throws
+ * {@link WorkerUnavailableError} when it, not the task, is broken. A manual clock for tests is on
+ * `@x/load-balancer/testing`.
+ *
+ * @packageDocumentation
+ */
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export {

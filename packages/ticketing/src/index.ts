@@ -1,3 +1,12 @@
+/**
+ * `@x/ticketing`: the core of a Ticketmaster-style system. {@link createTicketing} sells events
+ * without oversell, with holds that expire on their own, exactly one order or one refund per
+ * payment, a waitlist served first, per-user limits and seats; {@link createWaitingRoom} admits
+ * buyers at a bounded rate. The memory store is the default; the MongoDB store is on
+ * `@x/ticketing/mongodb`.
+ *
+ * @packageDocumentation
+ */
 export {
   AdmissionError,
   EventExistsError,
