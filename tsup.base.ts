@@ -11,9 +11,7 @@ export function packageConfig(entry: Options['entry'] = ['src/index.ts'], extra:
   return defineConfig({
     entry,
     format: ['esm'],
-    // @x/checks is bundled into the JS; its types must be inlined too, or a .d.ts would name a
-    // package the consumer does not have
-    dts: { resolve: [/^@x\/checks/] },
+    dts: true,
     clean: true,
     sourcemap: true,
     target: 'node20',

@@ -6,8 +6,6 @@
  *
  * @packageDocumentation
  */
-// the one Retry-After parser of the x packages (shared with @x/load-balancer), re-exported as is
-export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from '@x/checks';
 export type {
   Batcher,
   BatcherOptions,
@@ -78,3 +76,4 @@ export type { ChatMessage, OpenAiChatClientOptions } from './openai-chat-client.
 export { openAiChatClient } from './openai-chat-client.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { LlmTask, TaskFilter, TaskSource } from './task.js';
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
