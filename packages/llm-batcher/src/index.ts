@@ -74,6 +74,6 @@ export { memoryJobStore } from './memory-job-store.js';
 export { memoryTaskSource } from './memory-task-source.js';
 export type { ChatMessage, OpenAiChatClientOptions } from './openai-chat-client.js';
 export { openAiChatClient } from './openai-chat-client.js';
+export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
 export type { RetryOptions } from './retry-policy.js';
 export type { LlmTask, TaskFilter, TaskSource } from './task.js';
-export { type HeaderSource, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
