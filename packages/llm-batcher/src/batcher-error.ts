@@ -12,6 +12,7 @@
  * ```
  */
 export class BatcherError extends Error {
+  /** The error's class name, `'BatcherError'`, shown in stack traces and by `String(error)`. */
   override name = 'BatcherError';
 }
 
@@ -31,6 +32,7 @@ export class BatcherError extends Error {
  * ```
  */
 export class InvalidArgumentError extends BatcherError {
+  /** The error's class name, `'InvalidArgumentError'`, shown in stack traces and by `String(error)`. */
   override name = 'InvalidArgumentError';
 }
 
@@ -48,6 +50,7 @@ export class InvalidArgumentError extends BatcherError {
  * ```
  */
 export class JobTooLargeError extends BatcherError {
+  /** The error's class name, `'JobTooLargeError'`, shown in stack traces and by `String(error)`. */
   override name = 'JobTooLargeError';
   /** The number of tasks asked for (at least `limit + 1`; a filter stops counting there). */
   readonly count: number;
@@ -78,6 +81,7 @@ export class JobTooLargeError extends BatcherError {
  * ```
  */
 export class EmptyJobError extends BatcherError {
+  /** The error's class name, `'EmptyJobError'`, shown in stack traces and by `String(error)`. */
   override name = 'EmptyJobError';
 }
 
@@ -95,6 +99,7 @@ export class EmptyJobError extends BatcherError {
  * ```
  */
 export class TaskNotFoundError extends BatcherError {
+  /** The error's class name, `'TaskNotFoundError'`, shown in stack traces and by `String(error)`. */
   override name = 'TaskNotFoundError';
   /** Every requested id the source does not hold, in request order. */
   readonly taskIds: readonly string[];
@@ -122,6 +127,7 @@ export class TaskNotFoundError extends BatcherError {
  * ```
  */
 export class JobNotFoundError extends BatcherError {
+  /** The error's class name, `'JobNotFoundError'`, shown in stack traces and by `String(error)`. */
   override name = 'JobNotFoundError';
   /** The id that was looked up. */
   readonly jobId: string;
@@ -146,6 +152,7 @@ export class JobNotFoundError extends BatcherError {
  * ```
  */
 export class JobStateError extends BatcherError {
+  /** The error's class name, `'JobStateError'`, shown in stack traces and by `String(error)`. */
   override name = 'JobStateError';
   /** The job's id. */
   readonly jobId: string;
@@ -194,6 +201,7 @@ export interface PayloadProblem {
  * ```
  */
 export class InvalidPayloadError extends BatcherError {
+  /** The error's class name, `'InvalidPayloadError'`, shown in stack traces and by `String(error)`. */
   override name = 'InvalidPayloadError';
   /** Every task whose payload is not JSON-serializable, in job order. */
   readonly taskIds: readonly string[];

@@ -86,10 +86,52 @@ export interface ClaimOptions {
  * ```
  */
 export type ItemSettlement =
-  | { state: 'succeeded'; output: unknown; attempts: number; errors: TaskAttemptError[]; now: number }
-  | { state: 'failed'; error: string; attempts: number; errors: TaskAttemptError[]; now: number }
-  | { state: 'pending'; notBefore: number; attempts: number; errors: TaskAttemptError[]; now: number }
-  | { state: 'cancelled'; attempts: number; errors: TaskAttemptError[]; now: number };
+  | {
+      /** The task succeeded; the item is final. */
+      state: 'succeeded';
+      /** The task's output, stored on the item. */
+      output: unknown;
+      /** Attempts made in total; replaces the item's count. */
+      attempts: number;
+      /** The item's whole error history, oldest first; replaces the stored list. */
+      errors: TaskAttemptError[];
+      /** When the runner settled the item (ms, batcher clock). */
+      now: number;
+    }
+  | {
+      /** The task failed for good (not retryable, or out of attempts); the item is final. */
+      state: 'failed';
+      /** The last error's message, stored on the item. */
+      error: string;
+      /** Attempts made in total; replaces the item's count. */
+      attempts: number;
+      /** The item's whole error history, oldest first; replaces the stored list. */
+      errors: TaskAttemptError[];
+      /** When the runner settled the item (ms, batcher clock). */
+      now: number;
+    }
+  | {
+      /** The item goes back to the pending pool to be claimed again (a retry, or work handed back by a stopping runner). */
+      state: 'pending';
+      /** It may not be claimed before this time (ms, batcher clock): the retry backoff, or `now` to make it claimable at once. */
+      notBefore: number;
+      /** Attempts made so far; replaces the item's count. */
+      attempts: number;
+      /** The item's whole error history, oldest first; replaces the stored list. */
+      errors: TaskAttemptError[];
+      /** When the runner settled the item (ms, batcher clock). */
+      now: number;
+    }
+  | {
+      /** The job was cancelled while the item was leased; the item is final. */
+      state: 'cancelled';
+      /** Attempts made so far; replaces the item's count. */
+      attempts: number;
+      /** The item's whole error history, oldest first; replaces the stored list. */
+      errors: TaskAttemptError[];
+      /** When the runner settled the item (ms, batcher clock). */
+      now: number;
+    };
 
 /**
  * Counts of a job's items by state.
@@ -164,7 +206,12 @@ export interface JobStore {
    * Creates a job and its items. If `idempotencyKey` is already used, returns that job and
    * `created: false` instead.
    */
-  createJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
+  createJob(job: NewJob): Promise<{
+    /** The job as stored: the new one, or the earlier job with the same `idempotencyKey`. */
+    job: JobRecord;
+    /** `true` if this call created the job, `false` if an earlier one with the same `idempotencyKey` exists. */
+    created: boolean;
+  }>;
   /** The job, or `undefined`. */
   getJob(jobId: string): Promise<JobRecord | undefined>;
   /**

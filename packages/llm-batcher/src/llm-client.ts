@@ -18,10 +18,40 @@ import type { LlmTask } from './task.js';
  * ```
  */
 export type LlmItemResult =
-  | { id: string; output: unknown; error?: null }
   | {
+      /** The `id` of the task this item answers. */
       id: string;
-      error: string | { message: string; retryable?: boolean; status?: number; retryAfterMs?: number };
+      /** The task's result, stored as is and returned by the job's results (any value but `undefined`). */
+      output: unknown;
+      /** Absent, `null` or `undefined` on a success. */
+      error?: null;
+    }
+  | {
+      /** The `id` of the task this item answers. */
+      id: string;
+      /**
+       * Why this task failed: a message, or an object whose fields decide whether it is retried.
+       * A plain string is a retryable failure.
+       */
+      error:
+        | string
+        | {
+            /** A short description, kept in the task's error history. */
+            message: string;
+            /** `false` fails the task at once (as a terminal `status` does); otherwise it is retried while attempts remain. @defaultValue `true` */
+            retryable?: boolean;
+            /**
+             * The HTTP status this item would have had on its own: a terminal 4xx (not 408, 409 or
+             * 429) fails the task at once; 429 pauses the whole client and charges no attempt.
+             */
+            status?: number;
+            /**
+             * With `status: 429`, how long to pause the client, in milliseconds (clamped to
+             * {@link MAX_RETRY_AFTER_MS}). @defaultValue the batcher's `defaultRetryAfterMs`
+             */
+            retryAfterMs?: number;
+          };
+      /** Ignored when `error` is set: the error wins. */
       output?: unknown;
     };
 

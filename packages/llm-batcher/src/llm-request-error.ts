@@ -17,6 +17,7 @@ import { BatcherError } from './batcher-error.js';
  * ```
  */
 export class LlmRequestError extends BatcherError {
+  /** The error's class name, `'LlmRequestError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmRequestError';
   /** Whether the same request may succeed if sent again. */
   readonly retryable: boolean;
@@ -46,6 +47,7 @@ export class LlmRequestError extends BatcherError {
  * ```
  */
 export class LlmHttpError extends LlmRequestError {
+  /** The error's class name, `'LlmHttpError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmHttpError';
   /** HTTP status of the answer. */
   declare readonly status: number;
@@ -73,6 +75,7 @@ export class LlmHttpError extends LlmRequestError {
  * ```
  */
 export class LlmNetworkError extends LlmRequestError {
+  /** The error's class name, `'LlmNetworkError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmNetworkError';
   constructor(message: string, cause?: unknown) {
     super(message, { retryable: true, cause });
@@ -89,6 +92,7 @@ export class LlmNetworkError extends LlmRequestError {
  * ```
  */
 export class LlmTimeoutError extends LlmRequestError {
+  /** The error's class name, `'LlmTimeoutError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmTimeoutError';
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
@@ -109,6 +113,7 @@ export class LlmTimeoutError extends LlmRequestError {
  * ```
  */
 export class LlmResponseError extends LlmRequestError {
+  /** The error's class name, `'LlmResponseError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmResponseError';
   constructor(message: string, cause?: unknown) {
     super(message, { retryable: true, cause });
@@ -125,6 +130,7 @@ export class LlmResponseError extends LlmRequestError {
  * ```
  */
 export class LlmAbortedError extends LlmRequestError {
+  /** The error's class name, `'LlmAbortedError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmAbortedError';
   constructor() {
     super('Expected the request to run to its end, but it was aborted by its signal', { retryable: false });
@@ -143,6 +149,7 @@ export class LlmAbortedError extends LlmRequestError {
  * ```
  */
 export class LlmRateLimitError extends LlmRequestError {
+  /** The error's class name, `'LlmRateLimitError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmRateLimitError';
   /** Always 429. */
   declare readonly status: 429;
@@ -163,6 +170,7 @@ export class LlmRateLimitError extends LlmRequestError {
  * ```
  */
 export class LlmRequestBuildError extends LlmRequestError {
+  /** The error's class name, `'LlmRequestBuildError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmRequestBuildError';
   constructor(message: string, cause?: unknown) {
     super(message, { retryable: false, cause });
@@ -181,6 +189,7 @@ export class LlmRequestBuildError extends LlmRequestError {
  * ```
  */
 export class LlmClientError extends LlmRequestError {
+  /** The error's class name, `'LlmClientError'`, shown in stack traces and by `String(error)`. */
   override name = 'LlmClientError';
   constructor(message: string, cause?: unknown) {
     super(message, { retryable: true, cause });

@@ -13,7 +13,13 @@ import { checkDuration, checkFunction, checkKnownKeys, checkObject } from './arg
  */
 export interface MockChatRequest {
   /** The parsed JSON body (`model`, `messages`, and any extra params). */
-  readonly body: { model?: unknown; messages?: unknown; [key: string]: unknown };
+  readonly body: {
+    /** The `model` the client asked for, as sent. */
+    model?: unknown;
+    /** The chat `messages` array, as sent (`[{ role, content }, …]` from `openAiChatClient`). */
+    messages?: unknown;
+    [key: string]: unknown;
+  };
   /** The `authorization` header, if any. */
   readonly authorization: string | undefined;
   /** 0-based order of arrival. */

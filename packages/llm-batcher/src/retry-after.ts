@@ -13,7 +13,10 @@ import { MAX_RETRY_AFTER_MS as SHARED_MAX, parseRetryAfter as sharedParse } from
  * ```
  */
 export type HeaderSource =
-  | { get(name: string): string | null | undefined }
+  | {
+      /** Returns the named header's value (names are case-insensitive), or `null`/`undefined` when it is absent. */
+      get(name: string): string | null | undefined;
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**

@@ -11,6 +11,7 @@ import { expected, MAX_RETRY_AFTER_MS, quoteInput } from '@x/checks';
  * ```
  */
 export class LoadBalancerError extends Error {
+  /** The error's class name, `'LoadBalancerError'`, shown in stack traces and by `String(error)`. */
   override name = 'LoadBalancerError';
 }
 
@@ -25,6 +26,7 @@ export class LoadBalancerError extends Error {
  * ```
  */
 export class InvalidArgumentError extends LoadBalancerError {
+  /** The error's class name, `'InvalidArgumentError'`, shown in stack traces and by `String(error)`. */
   override name = 'InvalidArgumentError';
 }
 
@@ -38,6 +40,7 @@ export class InvalidArgumentError extends LoadBalancerError {
  * ```
  */
 export class DuplicateWorkerError extends LoadBalancerError {
+  /** The error's class name, `'DuplicateWorkerError'`, shown in stack traces and by `String(error)`. */
   override name = 'DuplicateWorkerError';
   /** The id that was already taken. */
   readonly workerId: string;
@@ -56,6 +59,7 @@ export class DuplicateWorkerError extends LoadBalancerError {
  * ```
  */
 export class UnknownWorkerError extends LoadBalancerError {
+  /** The error's class name, `'UnknownWorkerError'`, shown in stack traces and by `String(error)`. */
   override name = 'UnknownWorkerError';
   /** The id that is not registered. */
   readonly workerId: string;
@@ -74,6 +78,7 @@ export class UnknownWorkerError extends LoadBalancerError {
  * ```
  */
 export class QueueFullError extends LoadBalancerError {
+  /** The error's class name, `'QueueFullError'`, shown in stack traces and by `String(error)`. */
   override name = 'QueueFullError';
   /** The configured `maxQueueSize`. */
   readonly maxQueueSize: number;
@@ -94,6 +99,7 @@ export class QueueFullError extends LoadBalancerError {
  * ```
  */
 export class TaskTimeoutError extends LoadBalancerError {
+  /** The error's class name, `'TaskTimeoutError'`, shown in stack traces and by `String(error)`. */
   override name = 'TaskTimeoutError';
   /** The task's `timeoutMs`. */
   readonly timeoutMs: number;
@@ -116,6 +122,7 @@ export class TaskTimeoutError extends LoadBalancerError {
  * ```
  */
 export class TaskAbortedError extends LoadBalancerError {
+  /** The error's class name, `'TaskAbortedError'`, shown in stack traces and by `String(error)`. */
   override name = 'TaskAbortedError';
   constructor(reason: unknown) {
     super('Task was aborted by its signal', { cause: reason });
@@ -133,6 +140,7 @@ export class TaskAbortedError extends LoadBalancerError {
  * ```
  */
 export class RetriesExhaustedError extends LoadBalancerError {
+  /** The error's class name, `'RetriesExhaustedError'`, shown in stack traces and by `String(error)`. */
   override name = 'RetriesExhaustedError';
   /** How many attempts were dispatched. */
   readonly attempts: number;
@@ -161,6 +169,7 @@ export class RetriesExhaustedError extends LoadBalancerError {
  * ```
  */
 export class ShutdownError extends LoadBalancerError {
+  /** The error's class name, `'ShutdownError'`, shown in stack traces and by `String(error)`. */
   override name = 'ShutdownError';
   constructor(message = 'Load balancer is shut down') {
     super(message);
@@ -186,6 +195,7 @@ export class ShutdownError extends LoadBalancerError {
  * ```
  */
 export class WorkerUnavailableError extends LoadBalancerError {
+  /** The error's class name, `'WorkerUnavailableError'`, shown in stack traces and by `String(error)`. */
   override name = 'WorkerUnavailableError';
 }
 
@@ -212,6 +222,7 @@ export class WorkerUnavailableError extends LoadBalancerError {
  * ```
  */
 export class WorkerOverloadedError extends LoadBalancerError {
+  /** The error's class name, `'WorkerOverloadedError'`, shown in stack traces and by `String(error)`. */
   override name = 'WorkerOverloadedError';
   /** How long the worker should get no new tasks, in milliseconds; `undefined` uses `overloadCooldownMs`. */
   readonly retryAfterMs: number | undefined;
@@ -242,6 +253,7 @@ export class WorkerOverloadedError extends LoadBalancerError {
  * ```
  */
 export class InvalidResponseError extends LoadBalancerError {
+  /** The error's class name, `'InvalidResponseError'`, shown in stack traces and by `String(error)`. */
   override name = 'InvalidResponseError';
   /** The worker that answered. */
   readonly workerId: string;
@@ -275,6 +287,7 @@ export class InvalidResponseError extends LoadBalancerError {
  * ```
  */
 export class HttpStatusError extends LoadBalancerError {
+  /** The error's class name, `'HttpStatusError'`, shown in stack traces and by `String(error)`. */
   override name = 'HttpStatusError';
   /** The HTTP status code. */
   readonly status: number;

@@ -6,9 +6,13 @@
 export interface Percentiles {
   /** Samples the percentiles are computed from (the most recent, at most 4096). */
   readonly count: number;
+  /** Median: half of the samples took at most this long (ms). */
   readonly p50: number;
+  /** 90th percentile: 90% of the samples took at most this long (ms). */
   readonly p90: number;
+  /** 99th percentile: 99% of the samples took at most this long (ms). */
   readonly p99: number;
+  /** The longest sample in the window (ms). */
   readonly max: number;
 }
 

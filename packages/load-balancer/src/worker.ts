@@ -109,7 +109,9 @@ export type WorkerStateReason =
  * ```
  */
 export interface WorkerSnapshot {
+  /** The worker's id, as given to `addWorker`. */
   readonly id: string;
+  /** Its current state: only `active` workers get new tasks (see {@link WorkerState}). */
   readonly state: WorkerState;
   /** Why it is in that state. */
   readonly stateReason: WorkerStateReason;
@@ -117,7 +119,9 @@ export interface WorkerSnapshot {
   readonly stateSince: number;
   /** `execute` calls started on it and not yet settled (abandoned attempts included). */
   readonly inFlight: number;
+  /** The most tasks it runs at once, as given to `addWorker`. */
   readonly capacity: number;
+  /** Its relative share under the `'weighted'` strategy, as given to `addWorker` (default `1`). */
   readonly weight: number;
   /** Last reported load in [0, 1] (0 until one is reported). */
   readonly load: number;

@@ -12,6 +12,7 @@
  * ```
  */
 export class PlatformError extends Error {
+  /** The error's class name, `'PlatformError'`, shown in stack traces and by `String(error)`. */
   override name = 'PlatformError';
 }
 
@@ -31,6 +32,7 @@ export class PlatformError extends Error {
  * ```
  */
 export class FleetOptionsError extends PlatformError {
+  /** The error's class name, `'FleetOptionsError'`, shown in stack traces and by `String(error)`. */
   override name = 'FleetOptionsError';
 }
 
@@ -51,5 +53,6 @@ export class FleetOptionsError extends PlatformError {
  * ```
  */
 export class FleetArgumentError extends PlatformError {
+  /** The error's class name, `'FleetArgumentError'`, shown in stack traces and by `String(error)`. */
   override name = 'FleetArgumentError';
 }

@@ -55,6 +55,8 @@ export interface FailoverEvent {
  * ```
  */
 export interface LlmFleetEvents {
+  /** An endpoint changed state (not counting the `at-capacity` flapping of a merely busy endpoint). */
   'endpoint-state': EndpointStateEvent;
+  /** A batch request left an endpoint after a failure or a 429 and goes to another one. */
   failover: FailoverEvent;
 }
