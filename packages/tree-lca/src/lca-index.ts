@@ -401,7 +401,7 @@ export class LcaIndex<Id> {
         node >>> 0 === node &&
         node < this.#slots &&
         this.#info[INFO_FIELDS * node] !== NOT_A_NODE
-        ? node
+        ? node >>> 0 // -0 names node 0; the slot (and so every answer) is +0
         : -1;
     }
     const slot = slotOf.get(node);

@@ -317,3 +317,15 @@ describe('input that throws while it is read', () => {
     expect(() => index.lcaBatch([pair as never])).toThrow(InputReadError);
   });
 });
+
+describe('-0 names node 0, and answers are +0 (found by the arbitrary-input property)', () => {
+  it.each([
+    ['lca(-0, 0)', (i: LcaIndex<number>) => i.lca(-0, 0)],
+    ['lca(0, -0)', (i: LcaIndex<number>) => i.lca(0, -0)],
+    ['lcaOf([-0, 0])', (i: LcaIndex<number>) => i.lcaOf([-0, 0])],
+    ['kthAncestor(-0, 0)', (i: LcaIndex<number>) => i.kthAncestor(-0, 0)],
+    ['path(-0, 0)[0]', (i: LcaIndex<number>) => i.path(-0, 0)[0]],
+  ])('%s is +0', (_, call) => {
+    expect(Object.is(call(buildLcaIndex([[1], []])), 0)).toBe(true);
+  });
+});
