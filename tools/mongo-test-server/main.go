@@ -63,8 +63,9 @@ func run(port int, dataDir string, exitOnStdinClose bool, logLevel string) error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	// FerretDB's SQLite URL names a directory, and it must end in a slash.
-	sqliteURL := "file:" + strings.TrimSuffix(filepath.ToSlash(dir), "/") + "/"
+	// FerretDB's SQLite URL names a directory, and it must end in a slash. Test data is thrown
+	// away, so SQLite never waits for fsync (synchronous=off): writes are ~20x faster on disk.
+	sqliteURL := "file:" + strings.TrimSuffix(filepath.ToSlash(dir), "/") + "/?_pragma=synchronous(off)"
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
