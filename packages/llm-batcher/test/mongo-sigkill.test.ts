@@ -15,20 +15,19 @@ const TOTAL = 120;
 
 // The two runners never work at the same time (the second starts after the first is dead), so
 // this holds on FerretDB too, whose findAndModify is not atomic across connections.
-describe.skipIf(!mongo)(
-  `a runner process killed with SIGKILL (MongoDB store over the wire, ${mongo?.flavor.version})`,
-  () => {
+if (mongo)
+  describe(`a runner process killed with SIGKILL (MongoDB store over the wire, ${mongo.flavor.version})`, () => {
     const dbName = `llm_batcher_kill_${randomUUID().slice(0, 8)}`;
     let db: Db;
     let server: MockLlmServer;
     beforeAll(async () => {
-      db = mongo!.client.db(dbName);
+      db = mongo.client.db(dbName);
       server = await startMockLlmServer({ latencyMs: 20 });
     });
     afterAll(async () => {
       await server?.close();
       await db?.dropDatabase();
-      await mongo!.client.close();
+      await mongo.client.close();
     });
 
     it('leaves leases that a new runner takes over; every task ends succeeded exactly once', async () => {
@@ -53,7 +52,7 @@ describe.skipIf(!mongo)(
           '--import',
           'tsx',
           fileURLToPath(new URL('./fixtures/mongo-runner-child.ts', import.meta.url)),
-          mongo!.uri,
+          mongo.uri,
           dbName,
           job.id,
           server.url,
@@ -77,8 +76,7 @@ describe.skipIf(!mongo)(
       }
       expect(ids.size).toBe(TOTAL);
     }, 60_000);
-  },
-);
+  });
 
 // Without a server, one skipped test says why and how to run the suite.
 if (!mongo)
