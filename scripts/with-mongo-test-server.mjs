@@ -151,7 +151,9 @@ async function main() {
   try {
     binary = buildServer(version);
   } catch (error) {
-    console.error(`mongo-test-server: ${error.message}`);
+    console.error(
+      `mongo-test-server: ${error.message} (or set MONGODB_URI to run the MongoDB suites on a server of yours)`,
+    );
     return 1;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'x-mongo-test-'));
