@@ -33,6 +33,12 @@ interface JobDocument {
   _id: string;
   name?: string;
   idempotencyKey?: string;
+  /**
+   * Always present, unique: `key:<idempotencyKey>`, or `id:<_id>` for a job created without a key.
+   * A plain unique index on it does what a partial unique index on `idempotencyKey` would, and
+   * works on every MongoDB-compatible server (FerretDB 1.24 has no partial indexes).
+   */
+  dedupeKey: string;
   state: JobState;
   total: number;
   createdAt: number;
@@ -61,6 +67,10 @@ function isDuplicateKey(error: unknown): boolean {
   if (code === 11000) return true;
   const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
   return Array.isArray(writeErrors) && writeErrors.every((e) => (e as { code?: unknown }).code === 11000);
+}
+
+function dedupeKeyOf(job: NewJob): string {
+  return job.idempotencyKey === undefined ? `id:${job.id}` : `key:${job.idempotencyKey}`;
 }
 
 function toRecord(doc: JobDocument): JobRecord {
@@ -109,14 +119,8 @@ class MongoJobStore implements JobStore {
   /** Creates the indexes once per store (idempotent on the server). */
   #ready(): Promise<void> {
     this.#indexes ??= (async () => {
-      await this.#jobs.createIndex(
-        { idempotencyKey: 1 },
-        {
-          unique: true,
-          partialFilterExpression: { idempotencyKey: { $type: 'string' } },
-          name: 'idempotencyKey_unique',
-        },
-      );
+      // invariant: one job per idempotency key (jobs without a key get their own id as dedupe key)
+      await this.#jobs.createIndex({ dedupeKey: 1 }, { unique: true, name: 'dedupeKey_unique' });
       // invariant: one item per (job, task); re-inserting after a crash cannot duplicate a task
       await this.#items.createIndex({ jobId: 1, taskId: 1 }, { unique: true, name: 'jobId_taskId_unique' });
       await this.#items.createIndex({ jobId: 1, state: 1, seq: 1 }, { name: 'jobId_state_seq' });
@@ -131,7 +135,7 @@ class MongoJobStore implements JobStore {
   async createJob(job: NewJob): Promise<{ job: JobRecord; created: boolean }> {
     await this.#ready();
     if (job.idempotencyKey !== undefined) {
-      const existing = await this.#jobs.findOne({ idempotencyKey: job.idempotencyKey });
+      const existing = await this.#jobs.findOne({ dedupeKey: dedupeKeyOf(job) });
       if (existing) return { job: toRecord(existing), created: false };
     }
     // Items first, then the job document: a job is visible only once all its items exist. A crash
@@ -155,6 +159,7 @@ class MongoJobStore implements JobStore {
       total: job.tasks.length,
       createdAt: job.createdAt,
       updatedAt: job.createdAt,
+      dedupeKey: dedupeKeyOf(job),
       ...(job.name === undefined ? {} : { name: job.name }),
       ...(job.idempotencyKey === undefined ? {} : { idempotencyKey: job.idempotencyKey }),
     };
@@ -164,7 +169,7 @@ class MongoJobStore implements JobStore {
       if (job.idempotencyKey === undefined || !isDuplicateKey(error)) throw error;
       // lost a race on the idempotency key: drop our items, return the winner
       await this.#items.deleteMany({ jobId: job.id });
-      const winner = await this.#jobs.findOne({ idempotencyKey: job.idempotencyKey });
+      const winner = await this.#jobs.findOne({ dedupeKey: dedupeKeyOf(job) });
       if (!winner) throw error;
       return { job: toRecord(winner), created: false };
     }
@@ -255,15 +260,17 @@ class MongoJobStore implements JobStore {
 
   async countItems(jobId: string): Promise<ItemCounts> {
     const counts: ItemCounts = { pending: 0, leased: 0, succeeded: 0, failed: 0, cancelled: 0, attempts: 0 };
+    // Grouped by (state, attempts) with a single accumulator, summed here: at most 5 states x
+    // max-attempts groups. (FerretDB 1.24 returns 0 for every $group accumulator after the first.)
     const groups = await this.#items
-      .aggregate<{ _id: TaskState; count: number; attempts: number }>([
+      .aggregate<{ _id: { state: TaskState; attempts: number }; count: number }>([
         { $match: { jobId } },
-        { $group: { _id: '$state', count: { $sum: 1 }, attempts: { $sum: '$attempts' } } },
+        { $group: { _id: { state: '$state', attempts: '$attempts' }, count: { $sum: 1 } } },
       ])
       .toArray();
-    for (const group of groups) {
-      if (group._id in counts) counts[group._id as keyof Omit<ItemCounts, 'attempts'>] = group.count;
-      counts.attempts += group.attempts;
+    for (const { _id: group, count } of groups) {
+      if (group.state in counts) counts[group.state as keyof Omit<ItemCounts, 'attempts'>] += count;
+      counts.attempts += group.attempts * count;
     }
     return counts;
   }

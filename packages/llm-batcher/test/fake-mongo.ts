@@ -1,7 +1,7 @@
 /**
  * A small in-process stand-in for the parts of the official MongoDB driver that the MongoDB
  * adapters use (filters with $or/$in/$lte/$gt/$type, $set/$unset/$min updates, sort/limit,
- * unique and partial unique indexes, a $match + $group aggregation). It lets the contract suite
+ * unique indexes, a $match + $group aggregation). It lets the contract suite
  * exercise the adapters' logic when no server is available; it is not a substitute for the real
  * suite, which runs when MONGODB_URI is set.
  */
@@ -194,15 +194,21 @@ export class FakeCollection {
       if (stage.$match) docs = docs.filter((d) => matches(d, stage.$match as Doc));
       else if (stage.$group) {
         const spec = stage.$group as Record<string, unknown>;
-        const keyField = String(spec._id).slice(1);
-        const groups = new Map<unknown, Doc>();
+        // `_id` is a `$field` or an object of them ({ state: '$state', attempts: '$attempts' })
+        const groupKey = (doc: Doc): unknown =>
+          typeof spec._id === 'string'
+            ? doc[spec._id.slice(1)]
+            : Object.fromEntries(
+                Object.entries(spec._id as Record<string, string>).map(([name, path]) => [name, doc[path.slice(1)]]),
+              );
+        const groups = new Map<string, Doc>();
         for (const doc of docs) {
-          const key = doc[keyField];
-          let group = groups.get(key);
+          const key = groupKey(doc);
+          let group = groups.get(JSON.stringify(key));
           if (!group) {
             group = { _id: key };
             for (const name of Object.keys(spec)) if (name !== '_id') group[name] = 0;
-            groups.set(key, group);
+            groups.set(JSON.stringify(key), group);
           }
           for (const [name, acc] of Object.entries(spec)) {
             if (name === '_id') continue;

@@ -11,16 +11,12 @@ import { until } from './until.js';
 describe('mongoJobStore against a fake driver: JobStore contract', () => {
   storeContract(() => mongoJobStore({ db: new FakeDb() as never }));
 
-  it('creates its indexes: unique (jobId, taskId), partial unique idempotencyKey', async () => {
+  it('creates its indexes: unique (jobId, taskId), unique dedupeKey (no partial index)', async () => {
     const db = new FakeDb();
     const store = mongoJobStore({ db: db as never, jobsCollection: 'j', itemsCollection: 'i' });
     await store.createJob({ id: 'x', createdAt: 0, tasks: [{ id: 'a', payload: 1 }] });
     expect(db.collection('i').indexes).toContainEqual({ keys: ['jobId', 'taskId'], unique: true });
-    expect(db.collection('j').indexes).toContainEqual({
-      keys: ['idempotencyKey'],
-      unique: true,
-      partial: { idempotencyKey: { $type: 'string' } },
-    });
+    expect(db.collection('j').indexes).toEqual([{ keys: ['dedupeKey'], unique: true }]);
   });
 
   it('a createJob that loses the idempotency-key race deletes its items and returns the winner', async () => {

@@ -13,11 +13,18 @@ const ok = (attempts: number, now: number, output: unknown = 'ok'): ItemSettleme
   now,
 });
 
+/** How a server-backed run of the contract retitles the tests it adapts (see mongo-job-store.test.ts). */
+export interface StoreContractOptions {
+  /** The title of the concurrent-claims test (a server may serialize one process's commands). */
+  concurrentClaimsTitle?: (title: string) => string;
+}
+
 /**
  * The JobStore contract: every adapter (memory, MongoDB) must pass it. `makeStore` returns a
  * fresh, empty store each call.
  */
-export function storeContract(makeStore: () => Promise<JobStore> | JobStore): void {
+export function storeContract(makeStore: () => Promise<JobStore> | JobStore, options: StoreContractOptions = {}): void {
+  const concurrentClaimsTitle = options.concurrentClaimsTitle ?? ((title: string) => title);
   it('creates a queued job whose items are all pending, in order, with their payloads', async () => {
     const store = await makeStore();
     const { job, created } = await store.createJob({ id: 'j1', name: 'n', createdAt: 100, tasks: tasks(3) });
@@ -175,7 +182,7 @@ export function storeContract(makeStore: () => Promise<JobStore> | JobStore): vo
     expect(await store.listItems('missing', { afterSeq: -1, limit: 10 })).toEqual([]);
   });
 
-  it('concurrent claims split the items: no item is leased by two claimers', async () => {
+  it(concurrentClaimsTitle('concurrent claims split the items: no item is leased by two claimers'), async () => {
     const store = await makeStore();
     await store.createJob({ id: 'j', createdAt: 0, tasks: tasks(95) });
     const batches = await Promise.all(

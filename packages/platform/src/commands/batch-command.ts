@@ -42,6 +42,7 @@ interface RunOptions extends MongoOptions {
   batchSize: number;
   maxAttempts?: number;
   requestTimeoutMs?: number;
+  leaseMs?: number;
 }
 
 function parseTaskIds(value: string, previous: string[] | undefined): string[] {
@@ -85,6 +86,35 @@ function withMongoOptions(command: Command): Command {
     .option('--json', 'print JSON instead of text');
 }
 
+/** What `x batch --help` adds: an example, where to get a MongoDB, and the LLM endpoint's contract. */
+const BATCH_HELP = `
+Example:
+  x batch create --mongo-uri mongodb://localhost:27017 --db app --collection tasks --filter '{"kind":"summary"}'
+  x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\
+      --llm-url http://llm-a:8080/batch --llm-url http://llm-b:8080/batch --concurrency 16 --rpm 600
+  OPENAI_API_KEY=... x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\
+      --llm-api openai --llm-url https://api.openai.com/v1 --model gpt-4o-mini --rpm 500
+
+A MongoDB (4.4 or later; a replica set in production):
+  docker run -p 27017:27017 mongo:7                    then --mongo-uri mongodb://127.0.0.1:27017
+  MongoDB Atlas                                        --mongo-uri 'mongodb+srv://user:pass@cluster0.example.mongodb.net'
+  this repository's test server (FerretDB, needs Go):  cd tools/mongo-test-server && go run . -data-dir /tmp/x-mongo -port 27017
+The tasks are documents of --collection: the _id is the task id, the rest is the payload sent.
+Jobs live in llm_batcher_jobs and llm_batcher_items of --db.
+
+The LLM endpoint (--llm-url) gets up to --batch-size tasks per POST, as JSON:
+  request   {"tasks": [{"id": "t1", "payload": {"text": "..."}}, ...]}
+  response  {"results": [{"id": "t1", "output": <any JSON>}, {"id": "t2", "error": {"message": "...", "retryable": false}}]}
+Results may come in any order; a task missing from the response is retried. Answer 429 (with
+Retry-After) to slow the runner down; other 5xx, timeouts and network errors are retried.
+A minimal endpoint in Node (const http = require('node:http')):
+  http.createServer((req, res) => { let b = ''; req.on('data', (c) => (b += c)).on('end', () => {
+    const { tasks } = JSON.parse(b);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ results: tasks.map((t) => ({ id: t.id, output: { echo: t.payload } })) }));
+  }); }).listen(8080);
+`;
+
 /** A client for commands that never send requests (create, status, results, cancel). */
 const noRequestsClient: LlmClient = {
   complete: () => Promise.reject(new Error('this command sends no LLM requests')),
@@ -122,14 +152,7 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
   const batch = program
     .command('batch')
     .description('LLM batch jobs (@x/llm-batcher) over tasks stored in MongoDB')
-    .addHelpText(
-      'after',
-      '\nExample:\n  x batch create --mongo-uri mongodb://localhost:27017 --db app --collection tasks --filter \'{"kind":"summary"}\'\n' +
-        '  x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\\n' +
-        '      --llm-url http://llm-a:8080/batch --llm-url http://llm-b:8080/batch --concurrency 16 --rpm 600\n' +
-        '  OPENAI_API_KEY=... x batch run <job-id> --mongo-uri mongodb://localhost:27017 --db app --collection tasks \\\n' +
-        '      --llm-api openai --llm-url https://api.openai.com/v1 --model gpt-4o-mini --rpm 500',
-    );
+    .addHelpText('after', BATCH_HELP);
 
   withMongoOptions(batch.command('create').description('create a job of up to 5000 tasks; prints the job id'))
     .option('--task-ids <ids>', 'comma-separated task ids (repeatable)', parseTaskIds)
@@ -178,9 +201,20 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
     .option('--rpm <n>', 'requests per minute at most, over all endpoints', integerOption(1))
     .option('--batch-size <n>', 'tasks per request', integerOption(1, 10), 10)
     .option('--max-attempts <n>', 'attempts per task before it fails', integerOption(1, 100))
-    .option('--request-timeout-ms <ms>', 'timeout of one LLM request', integerOption(1))
+    .option('--request-timeout-ms <ms>', 'timeout of one LLM request (default 60000)', integerOption(1))
+    .option(
+      '--lease-ms <ms>',
+      "how long this runner's claim on tasks lasts; if it dies, another runner takes its tasks over after this long " +
+        '(default: 120000, or twice --request-timeout-ms; must exceed it)',
+      integerOption(1),
+    )
     .action(async (jobId: string, options: RunOptions) => {
       const urls = options.llmUrl ?? [];
+      if (options.leaseMs !== undefined && options.leaseMs <= (options.requestTimeoutMs ?? 60_000)) {
+        throw new UsageError(
+          `Expected --lease-ms to exceed the request timeout (${options.requestTimeoutMs ?? 60_000} ms), got ${options.leaseMs}`,
+        );
+      }
       if (urls.length === 0)
         throw new UsageError("missing required option '--llm-url <url>' (give it once per endpoint)");
       if (options.llmApi === 'openai' && options.model === undefined) {
@@ -212,6 +246,8 @@ export function registerBatchCommand(program: Command, context: CliContext): voi
             concurrency: options.concurrency,
             ...(options.rpm === undefined ? {} : { rateLimit: { requestsPerMinute: options.rpm } }),
             ...(options.maxAttempts === undefined ? {} : { retry: { maxAttempts: options.maxAttempts } }),
+            ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+            ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
           });
           const abort = new AbortController();
           const onSigint = () => abort.abort();

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Runs a command with a MongoDB for the MongoDB test suites:
+//
+//   node scripts/with-mongo-test-server.mjs <command> [args...]
+//
+// - MONGODB_URI set: the command runs with it as is (real MongoDB, Atlas, a server of your own).
+// - Otherwise, with `go` on the PATH: builds tools/mongo-test-server (FerretDB 1.24.2 on SQLite)
+//   once into node_modules/.cache/mongo-test-server/ (rebuilt when its go.mod, go.sum, main.go
+//   or the Go version change), starts it on a free port with a fresh data directory, runs the
+//   command with MONGODB_URI pointing at it, then stops the server and deletes the directory.
+// - Otherwise: prints one line saying the MongoDB suites will be skipped and how to run them, and
+//   runs the command without MONGODB_URI.
+//
+// Exits with the command's exit code (1 if the server could not be built or started).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = new URL('..', import.meta.url).pathname;
+const serverDir = join(root, 'tools', 'mongo-test-server');
+const cacheDir = join(root, 'node_modules', '.cache', 'mongo-test-server');
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+const command = process.argv.slice(2);
+if (command.length === 0) {
+  console.error('usage: node scripts/with-mongo-test-server.mjs <command> [args...]');
+  process.exit(2);
+}
+
+/** The URI with its password replaced, for printing. */
+function redact(uri) {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+:)[^@/]*@/, '$1***@');
+}
+
+/** Runs the wrapped command with `env`; resolves with its exit code. Forwards SIGINT/SIGTERM to it. */
+function runCommand(env) {
+  return new Promise((resolve) => {
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, shell: process.platform === 'win32' });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('error', (error) => {
+      console.error(`with-mongo-test-server: cannot run \`${command[0]}\`: ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
+}
+
+/** `go env GOVERSION`, or undefined when there is no usable `go`. */
+function goVersion() {
+  const result = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** The cached binary for the current sources and Go version, built if missing. */
+function buildServer(version) {
+  const hash = createHash('sha256').update(version);
+  for (const file of ['go.mod', 'go.sum', 'main.go'])
+    hash.update(`\0${file}\0`).update(readFileSync(join(serverDir, file)));
+  const binary = join(cacheDir, `mongo-test-server-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(binary)) return binary;
+  mkdirSync(cacheDir, { recursive: true });
+  console.log(`mongo-test-server: building FerretDB 1.24.2 with ${version} (once; about a minute on a fresh machine)`);
+  const partial = `${binary}.${process.pid}.partial`;
+  const started = Date.now();
+  const result = spawnSync('go', ['build', '-trimpath', '-o', partial, '.'], {
+    cwd: serverDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  if (result.status !== 0) {
+    rmSync(partial, { force: true });
+    throw new Error(`\`go build\` in tools/mongo-test-server failed (exit ${result.status ?? result.signal})`);
+  }
+  renameSync(partial, binary);
+  console.log(`mongo-test-server: built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return binary;
+}
+
+/**
+ * Starts the server on a free port (the kernel picks it) with a fresh data directory; resolves once
+ * it printed its ready line. Its standard input is a pipe from us: if this process dies, even by
+ * SIGKILL, the pipe closes and the server exits (-exit-on-stdin-close).
+ */
+function startServer(binary, dataDir) {
+  const server = spawn(binary, ['-data-dir', dataDir, '-port', '0', '-exit-on-stdin-close'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let log = '';
+  server.stderr.setEncoding('utf8').on('data', (chunk) => {
+    log = (log + chunk).slice(-8_000);
+  });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const lines = createInterface({ input: server.stdout });
+    lines.on('line', (line) => {
+      const match = /^ready (mongodb:\/\/\S+)$/.exec(line);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]);
+    });
+    server.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited before it was ready (${signal ?? `exit ${code}`})`));
+    });
+  });
+  return { server, ready, log: () => log };
+}
+
+function stopServer(server) {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    server.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  const given = process.env.MONGODB_URI;
+  if (given) {
+    console.log(`MongoDB suites: using MONGODB_URI=${redact(given)}`);
+    return runCommand(process.env);
+  }
+  const version = goVersion();
+  if (version === undefined) {
+    console.log(
+      'MongoDB suites SKIPPED: MONGODB_URI is not set and there is no `go` to build the FerretDB test server. ' +
+        'Install Go (>= 1.24), or run them on MongoDB: `docker run -p 27017:27017 mongo:7`, then MONGODB_URI=mongodb://127.0.0.1:27017 pnpm check',
+    );
+    const { MONGODB_URI: _unset, ...env } = process.env;
+    return runCommand(env);
+  }
+  let binary;
+  try {
+    binary = buildServer(version);
+  } catch (error) {
+    console.error(
+      `mongo-test-server: ${error.message} (or set MONGODB_URI to run the MongoDB suites on a server of yours)`,
+    );
+    return 1;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'x-mongo-test-'));
+  const { server, ready, log } = startServer(binary, dataDir);
+  let died = false;
+  try {
+    let uri;
+    try {
+      uri = await ready;
+    } catch (error) {
+      console.error(`mongo-test-server: ${error.message}\n${log()}`);
+      return 1;
+    }
+    server.once('exit', (code, signal) => {
+      died = true;
+      console.error(`mongo-test-server: stopped during the run (${signal ?? `exit ${code}`})\n${log()}`);
+    });
+    // One connection per client: FerretDB's findAndModify/update read and write in separate steps,
+    // so they are atomic only when one process's commands are serialized (see the README).
+    const testUri = `${uri}?maxPoolSize=1`;
+    console.log(`MongoDB suites: FerretDB 1.24.2 test server at ${testUri} (data in ${dataDir})`);
+    const code = await runCommand({ ...process.env, MONGODB_URI: testUri });
+    return died && code === 0 ? 1 : code;
+  } finally {
+    server.removeAllListeners('exit');
+    await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+process.exit(await main());
