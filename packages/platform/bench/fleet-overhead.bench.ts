@@ -1,8 +1,9 @@
 /**
  * What the fleet costs: (1) CPU per batch request of going through `createLlmFleet` (one
  * `LoadBalancer.submit` and the error mapping) against calling an in-process client directly;
- * (2) the same over real HTTP, against a mock server in another process (so only the client side's
- * CPU is measured): one `httpLlmClient` against a fleet of three endpoints with health checks on;
+ * (2) the same over real HTTP, against mock servers in other processes (so only the client side's
+ * CPU is counted): `httpLlmClient`s with and without a request timeout against a fleet with health
+ * checks on, one endpoint against one client and three against three, in rotating paired rounds;
  * (3) the makespan of a job over real HTTP to mock LLM servers: one endpoint with all the
  * concurrency, against a fleet of three endpoints sharing it, against the ideal.
  */

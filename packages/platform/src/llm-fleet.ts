@@ -77,7 +77,8 @@ export interface LlmFleetOptions extends LoadBalancerOptions<readonly LlmTask[]>
   /**
    * Makes the client for one endpoint. Tests and custom wire formats plug in here; errors it throws
    * are classified with `classifyLlmError` from `@x/llm-batcher`.
-   * @defaultValue `httpLlmClient({ url, headers, timeoutMs: requestTimeoutMs })`
+   * A client made here handles `requestTimeoutMs` itself (the fleet does not time its requests out).
+   * @defaultValue `httpLlmClient({ url, headers })`, whose requests the fleet aborts after `requestTimeoutMs`
    */
   clientFor?: (endpoint: LlmEndpoint, requestTimeoutMs: number) => LlmClient;
 }
