@@ -1,4 +1,5 @@
 import type { TaskState } from './task-state.js';
+import { invalid } from './validation.js';
 import type { ExecuteContext } from './worker.js';
 import type { WorkerEntry } from './worker-entry.js';
 
@@ -46,6 +47,7 @@ export class Attempt implements ExecuteContext {
   #controller: AbortController | undefined = undefined;
   #abortReason: unknown = undefined;
   #aborted = false;
+  #onAbort: ((reason: unknown) => void) | undefined = undefined;
 
   constructor(
     task: unknown,
@@ -84,11 +86,28 @@ export class Attempt implements ExecuteContext {
     return this.#controller.signal;
   }
 
-  /** Aborts the attempt's signal (once). */
+  onAbort(listener: (reason: unknown) => void): void {
+    if (typeof listener !== 'function') throw invalid('listener', 'a function', listener);
+    if (this.#aborted) listener(this.#abortReason);
+    else this.#onAbort = listener;
+  }
+
+  /** Aborts the attempt's signal and tells its `onAbort` listener (once). */
   [ABORT](reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#abortReason = reason;
     this.#controller?.abort(reason);
+    const listener = this.#onAbort;
+    this.#onAbort = undefined;
+    if (listener === undefined) return;
+    try {
+      listener(reason);
+    } catch (error) {
+      // user code: surfaced as an uncaught error, never a disturbance of the balancer's bookkeeping
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
 }

@@ -16,6 +16,13 @@ export interface ExecuteContext {
    * `signal.reason` says which (a {@link LoadBalancerError} subclass).
    */
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` once, with the same reason as `signal`, when the attempt no longer counts (at
+   * once if it already does not). For executors that own their cancellation: unlike reading
+   * `signal`, it creates no `AbortController` for the attempt. One listener per attempt; a second
+   * call replaces the first.
+   */
+  onAbort(listener: (reason: unknown) => void): void;
   /** 1 for the first attempt of this task, 2 for the first retry or failover, and so on. */
   readonly attempt: number;
   /** Unique id of this dispatch (attempt) across the balancer; a late result of an abandoned attempt is ignored. */

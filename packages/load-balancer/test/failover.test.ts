@@ -107,6 +107,58 @@ describe('failover', () => {
     expect(task.status).toBe('fulfilled');
   });
 
+  it('onAbort tells an executor that owns its cancellation, with the signal’s reason, once', async () => {
+    const { clock, lb } = setup();
+    const a = heldWorker<number>('a', 2);
+    lb.addWorker(a.spec);
+    const reasons: unknown[] = [];
+    const timedOut = track(lb.submit(1, { timeoutMs: 100 }));
+    const done = track(lb.submit(2));
+    for (const held of a.held) held.context.onAbort((reason) => reasons.push([held.task, reason]));
+    a.held[1]?.resolve('ok');
+    await clock.tick(100);
+    expect(reasons).toEqual([[1, expect.any(TaskTimeoutError)]]);
+    expect(a.held[0]?.context.signal.reason).toBe((reasons[0] as unknown[])[1]);
+    // already abandoned: told at once; a second listener replaces the first
+    const late: unknown[] = [];
+    a.held[0]?.context.onAbort((reason) => late.push(reason));
+    expect(late).toEqual([expect.any(TaskTimeoutError)]);
+    await lb.shutdown({ drain: false });
+    expect(reasons).toHaveLength(1);
+    expect(timedOut.error).toBeInstanceOf(TaskTimeoutError);
+    expect(done.status).toBe('fulfilled');
+  });
+
+  it('onAbort fires on non-draining removal; a throwing listener does not disturb the failover', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    const task = track(lb.submit(1));
+    const reasons: unknown[] = [];
+    a.held[0]?.context.onAbort((reason) => {
+      reasons.push(reason);
+      throw new Error('listener bug');
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      lb.addWorker(b.spec);
+      await lb.removeWorker('a', { drain: false });
+      await flush();
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(reasons).toEqual([expect.any(WorkerUnavailableError)]);
+    expect(uncaught).toEqual([expect.objectContaining({ message: 'listener bug' })]);
+    expect(b.calls).toEqual([1]);
+    b.next();
+    await flush();
+    expect(task.status).toBe('fulfilled');
+    expect(() => a.held[0]?.context.onAbort('nope' as never)).toThrow('Expected `listener` to be a function');
+  });
+
   it('a draining worker that does not finish in timeoutMs has its tasks failed over', async () => {
     const { clock, lb } = setup();
     const a = heldWorker<number>('a', 1);

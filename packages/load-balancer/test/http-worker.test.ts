@@ -59,6 +59,7 @@ const context = (signal = new AbortController().signal) => ({
   workerId: 'w',
   priority: 0,
   key: undefined,
+  onAbort: () => {},
 });
 
 describe('httpWorker against real node:http servers on 127.0.0.1', { timeout: 30_000 }, () => {

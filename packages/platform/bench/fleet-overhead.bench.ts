@@ -1,8 +1,9 @@
 /**
  * What the fleet costs: (1) CPU per batch request of going through `createLlmFleet` (one
  * `LoadBalancer.submit` and the error mapping) against calling an in-process client directly;
- * (2) the same over real HTTP, against a mock server in another process (so only the client side's
- * CPU is measured): one `httpLlmClient` against a fleet of three endpoints with health checks on;
+ * (2) the same over real HTTP, against mock servers in other processes (so only the client side's
+ * CPU is counted): `httpLlmClient`s with and without a request timeout against a fleet with health
+ * checks on, one endpoint against one client and three against three, in rotating paired rounds;
  * (3) the makespan of a job over real HTTP to mock LLM servers: one endpoint with all the
  * concurrency, against a fleet of three endpoints sharing it, against the ideal.
  */
@@ -85,55 +86,90 @@ async function serverProcess(options: Record<string, unknown>) {
   };
 }
 
-/** CPU (user + system) per request of `requests` batch requests, 48 in flight, in µs. */
+/** CPU (user + system) of this process per request of `requests` batch requests, 48 in flight, in µs. */
 async function cpuPerRequest(client: LlmClient, requests: number): Promise<number> {
+  globalThis.gc?.(); // a collection left over from the previous run is not charged to this one
   const start = process.cpuUsage();
   await drive(client, requests, 48);
   const used = process.cpuUsage(start);
   return (used.user + used.system) / requests;
 }
 
-async function httpOverhead(quick: boolean): Promise<void> {
-  const requests = quick ? 200 : 1_000;
-  const rounds = quick ? 1 : 21;
-  const server = await serverProcess({ latencyMs: 5 });
-  const direct = httpLlmClient({ url: server.url });
+/** Spreads requests over several clients in turn, as the fleet spreads them over its endpoints. */
+function roundRobin(clients: readonly LlmClient[]): LlmClient {
+  let next = 0;
+  return {
+    complete: (tasks, context) => clients[next++ % clients.length]!.complete(tasks, context),
+  };
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
+}
+
+/** Median and quartiles, as `m (q1 … q3)`. */
+function spread(values: readonly number[]): string {
+  return `${quantile(values, 0.5).toFixed(1)} (${quantile(values, 0.25).toFixed(1)} … ${quantile(values, 0.75).toFixed(1)})`;
+}
+
+/**
+ * Client-process CPU per request over HTTP: `endpoints` mock servers, each in its own process,
+ * reached by one `httpLlmClient` per server taken in turn (without a timeout, as the issue
+ * measured it, and with the fleet's 30 s request timeout, like for like), or by a fleet of those
+ * endpoints with health checks on. Same servers, same origins, so the same sockets on every side.
+ * Each round runs every side once, the order rotating, so that drift on a loaded machine falls on
+ * all of them; the per-round differences are what is summarised.
+ */
+async function httpOverheadFor(endpoints: number, quick: boolean): Promise<void> {
+  const requests = quick ? 200 : 2_000;
+  const rounds = quick ? 1 : 18;
+  const servers = await Promise.all(Array.from({ length: endpoints }, () => serverProcess({ latencyMs: 5 })));
   const fleet = createLlmFleet({
-    endpoints: ['a', 'b', 'c'].map((id) => ({
-      id,
-      url: `${server.url}/${id}`,
+    endpoints: servers.map((server, i) => ({
+      id: `e${i}`,
+      url: server.url,
       healthUrl: server.healthUrl,
-      concurrency: 16,
+      concurrency: 48 / endpoints,
     })),
     heartbeatIntervalMs: 1000,
   });
-  await cpuPerRequest(direct, requests); // warm-up
-  await cpuPerRequest(fleet, requests);
-  const directRuns: number[] = [];
-  const fleetRuns: number[] = [];
+  const sides = {
+    direct: roundRobin(servers.map((server) => httpLlmClient({ url: server.url }))),
+    timed: roundRobin(servers.map((server) => httpLlmClient({ url: server.url, timeoutMs: 30_000 }))),
+    fleet,
+  };
+  const names = Object.keys(sides) as Array<keyof typeof sides>;
+  const runs: Record<keyof typeof sides, number[]> = { direct: [], timed: [], fleet: [] };
+  for (const name of names) await cpuPerRequest(sides[name], requests); // warm-up: JIT, sockets
   for (let round = 0; round < rounds; round++) {
-    directRuns.push(await cpuPerRequest(direct, requests));
-    fleetRuns.push(await cpuPerRequest(fleet, requests));
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      runs[name].push(await cpuPerRequest(sides[name], requests));
+    }
   }
   await fleet.close();
-  await server.stop();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const quartiles = (values: number[]): [number, number] => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((sorted.length * 3) / 4)]!];
-  };
-  // paired rounds (direct, then fleet, back to back): the median of the per-round differences is
-  // far less sensitive to a loaded machine than the difference of two medians
-  const differences = directRuns.map((d, i) => fleetRuns[i]! - d);
-  const [low, high] = quartiles(differences);
+  await Promise.all(servers.map((server) => server.stop()));
+  // the median of the per-round differences is far less sensitive to a loaded machine than the
+  // difference of two medians
+  const minus = (side: keyof typeof sides) => runs.fleet.map((f, i) => f - runs[side][i]!);
+  const name = endpoints === 1 ? 'one endpoint' : `${endpoints} endpoints`;
+  console.log(`\n  ${name} (${48 / endpoints} requests in flight each), µs of CPU per request, median (quartiles)`);
+  console.log(`    httpLlmClient${endpoints === 1 ? ', ' : 's,'} no timeout     ${spread(runs.direct)}`);
+  console.log(`    httpLlmClient${endpoints === 1 ? ', ' : 's,'} 30 s timeout   ${spread(runs.timed)}`);
+  console.log(`    fleet (30 s timeout)         ${spread(runs.fleet)}`);
+  console.log(`    fleet − no-timeout client    ${spread(minus('direct'))}  (per round)`);
+  console.log(`    fleet − 30 s-timeout client  ${spread(minus('timed'))}  (per round)`);
+}
+
+export async function httpOverhead(quick: boolean): Promise<void> {
   console.log(
-    `\nCPU per batch request over HTTP (${requests.toLocaleString('en-US')} requests of 10 tasks, 48 in flight, ${rounds} paired rounds; server in another process)`,
+    `\nCPU of the client process per batch request over HTTP (${quick ? 200 : '2,000'} requests of 10 tasks a round, 48 in flight, ${quick ? 1 : 18} rounds; mock servers at 5 ms latency in other processes)`,
   );
-  console.log(`  one httpLlmClient    ${median(directRuns).toFixed(1)} µs/request (median)`);
-  console.log(`  fleet of 3 endpoints ${median(fleetRuns).toFixed(1)} µs/request (median)`);
-  console.log(
-    `  fleet − direct       +${median(differences).toFixed(1)} µs per request (median of paired rounds; quartiles ${low.toFixed(1)} … ${high.toFixed(1)})`,
-  );
+  await httpOverheadFor(1, quick);
+  await httpOverheadFor(3, quick);
 }
 
 async function makespan(quick: boolean): Promise<void> {

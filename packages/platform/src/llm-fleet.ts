@@ -7,8 +7,10 @@ import {
   LlmRateLimitError,
   type LlmRequestContext,
   type LlmTask,
+  LlmTimeoutError,
 } from '@x/llm-batcher';
 import {
+  type ExecuteContext,
   LoadBalancer,
   type LoadBalancerOptions,
   MAX_RETRY_AFTER_MS,
@@ -75,7 +77,8 @@ export interface LlmFleetOptions extends LoadBalancerOptions<readonly LlmTask[]>
   /**
    * Makes the client for one endpoint. Tests and custom wire formats plug in here; errors it throws
    * are classified with `classifyLlmError` from `@x/llm-batcher`.
-   * @defaultValue `httpLlmClient({ url, headers, timeoutMs: requestTimeoutMs })`
+   * A client made here handles `requestTimeoutMs` itself (the fleet does not time its requests out).
+   * @defaultValue `httpLlmClient({ url, headers })`, whose requests the fleet aborts after `requestTimeoutMs`
    */
   clientFor?: (endpoint: LlmEndpoint, requestTimeoutMs: number) => LlmClient;
 }
@@ -149,6 +152,12 @@ export interface LlmEndpointStats {
 interface EndpointCounters {
   endpoint: LlmEndpoint;
   client: LlmClient;
+  /**
+   * The fleet times requests out itself (the built-in client, made without a timeout): then one
+   * AbortController per request carries both the timeout and the balancer's abandoning of the
+   * attempt, instead of three (the attempt's, the client's timeout, and fetch's own).
+   */
+  timeoutMs: number | undefined;
   /** The endpoint's state as last reported to `'endpoint-state'` listeners (capacity flips hidden). */
   shownState: string;
   inFlight: number;
@@ -348,14 +357,11 @@ export class LlmFleet implements LlmClient {
     for (const endpoint of endpoints) {
       const client = clientFor
         ? clientFor(endpoint, requestTimeoutMs)
-        : httpLlmClient({
-            url: endpoint.url,
-            timeoutMs: requestTimeoutMs,
-            ...(endpoint.headers ? { headers: endpoint.headers } : {}),
-          });
+        : httpLlmClient({ url: endpoint.url, ...(endpoint.headers ? { headers: endpoint.headers } : {}) });
       const counters: EndpointCounters = {
         endpoint,
         client,
+        timeoutMs: clientFor ? undefined : requestTimeoutMs,
         shownState: 'joining',
         inFlight: 0,
         maxInFlight: 0,
@@ -372,7 +378,7 @@ export class LlmFleet implements LlmClient {
         id: endpoint.id,
         capacity: endpoint.concurrency,
         ...(endpoint.weight === undefined ? {} : { weight: endpoint.weight }),
-        execute: (tasks, context) => this.#send(counters, tasks, context.signal),
+        execute: (tasks, context) => this.#send(counters, tasks, context),
         ...(healthUrl === false ? {} : { healthCheck: () => checkHealth(healthUrl, healthCheckTimeoutMs) }),
       });
     }
@@ -434,7 +440,11 @@ export class LlmFleet implements LlmClient {
   }
 
   /** One attempt on one endpoint: maps the endpoint's answer to what the load balancer understands. */
-  async #send(counters: EndpointCounters, tasks: readonly LlmTask[], signal: AbortSignal): Promise<LlmBatchResponse> {
+  async #send(
+    counters: EndpointCounters,
+    tasks: readonly LlmTask[],
+    context: ExecuteContext,
+  ): Promise<LlmBatchResponse> {
     const now = this.#now();
     if (now < counters.coolingUntil) {
       // Still cooling (the balancer thought it free): send nothing. The batch leaves at once, to
@@ -449,13 +459,29 @@ export class LlmFleet implements LlmClient {
     if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
     counters.requests++;
     this.#requests++;
+    let signal: AbortSignal;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
+    if (counters.timeoutMs === undefined) signal = context.signal;
+    else {
+      const controller = new AbortController();
+      signal = controller.signal;
+      context.onAbort((reason) => controller.abort(reason));
+      timer = setTimeout(() => {
+        if (signal.aborted) return; // the balancer abandoned the attempt first
+        timedOut = true;
+        controller.abort();
+      }, counters.timeoutMs);
+    }
     try {
       const response = await counters.client.complete(tasks, { signal });
       counters.completed++;
       return response;
-    } catch (error) {
+    } catch (thrown) {
+      // our own timeout aborted the request: the same timeout error the client would have given
+      const error = timedOut ? new LlmTimeoutError(counters.timeoutMs!) : thrown;
       const kind = classifyLlmError(error);
-      if (kind.aborted || signal.aborted) throw error;
+      if (!timedOut && (kind.aborted || signal.aborted)) throw error;
       if (kind.rateLimited) {
         counters.rateLimited++;
         this.#rateLimited++;
@@ -491,6 +517,7 @@ export class LlmFleet implements LlmClient {
       // endpoint's; the batcher classifies it (and bisects the batch).
       throw error;
     } finally {
+      if (timer !== undefined) clearTimeout(timer);
       counters.inFlight--;
     }
   }

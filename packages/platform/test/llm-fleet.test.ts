@@ -276,6 +276,48 @@ describe('createLlmFleet over real HTTP', () => {
     expect(fleet.stats().endpoints.every((endpoint) => endpoint.failures === 0)).toBe(true);
   });
 
+  it('times out a hung endpoint’s request after requestTimeoutMs (a network error) and fails the batch over', async () => {
+    const hung = await mock({ latencyMs: 30_000 });
+    const fast = await mock();
+    const fleet = fleetOf(
+      [
+        { id: 'hung', url: hung.url, healthUrl: false, concurrency: 1 },
+        { id: 'fast', url: fast.url, healthUrl: false, concurrency: 1 },
+      ],
+      { requestTimeoutMs: 300 },
+    );
+    const failovers: FailoverEvent[] = [];
+    fleet.on('failover', (event) => failovers.push(event));
+    const started = Date.now();
+    const answers = await Promise.all(
+      [0, 1].map((n) => fleet.complete([{ id: `t${n}`, payload: n }], { signal: AbortSignal.timeout(20_000) })),
+    );
+    // the hung request was given up after its timeout, not after the server's 30 s
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(answers.map((answer) => answer.results.map((result) => result.id))).toEqual([['t0'], ['t1']]);
+    const stats = fleet.stats();
+    expect(stats).toMatchObject({ succeeded: 2, failed: 0, failovers: 1, networkErrors: 1, serverErrors: 0 });
+    expect(stats.endpoints.find((e) => e.id === 'hung')).toMatchObject({ failures: 1, completed: 0, inFlight: 0 });
+    expect(failovers).toEqual([expect.objectContaining({ endpointId: 'hung', kind: 'failover' })]);
+    expect(failovers[0]?.message).toContain('within 300 ms');
+  });
+
+  it('with no other endpoint, a timed-out batch rejects with the request timeout as its cause', async () => {
+    const hung = await mock({ latencyMs: 30_000 });
+    const fleet = fleetOf([{ id: 'hung', url: hung.url, healthUrl: false, concurrency: 1 }], {
+      requestTimeoutMs: 200,
+      maxAttemptsPerBatch: 1,
+    });
+    const error = await fleet.complete([{ id: 't0', payload: 0 }]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    const chain: unknown[] = [];
+    for (let link: unknown = error; link instanceof Error; link = link.cause) chain.push(link);
+    expect(chain.map((link) => (link as Error).name)).toEqual(
+      expect.arrayContaining(['WorkerUnavailableError', 'LlmTimeoutError']),
+    );
+    expect(fleet.stats()).toMatchObject({ failed: 1, networkErrors: 1 });
+  });
+
   it('aborts the in-flight request when the caller’s signal fires', async () => {
     const slow = await mock({ latencyMs: 5_000 });
     const fleet = fleetOf([{ id: 'slow', url: slow.url, healthUrl: slow.healthUrl, concurrency: 1 }]);
