@@ -48,6 +48,7 @@ export type {
   Strategy,
   SubmitOptions,
 } from './options.js';
+export { LOAD_BALANCER_OPTION_KEYS } from './options.js';
 export type { HeaderSource } from './retry-after.js';
 export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
 export type { LoadBalancerStats, Percentiles } from './stats.js';

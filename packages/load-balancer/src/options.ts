@@ -201,7 +201,18 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
 }
 
-const OPTION_KEYS = [
+/**
+ * Every key {@link LoadBalancerOptions} accepts; the constructor rejects any other with an
+ * `InvalidArgumentError` listing these. Exported for wrappers that pass options through (the
+ * `@x/platform` fleet checks its own keys plus these).
+ *
+ * @example
+ * ```ts
+ * import { LOAD_BALANCER_OPTION_KEYS } from '@x/load-balancer';
+ * LOAD_BALANCER_OPTION_KEYS.includes('maxQueueSize'); // true
+ * ```
+ */
+export const LOAD_BALANCER_OPTION_KEYS: readonly (keyof LoadBalancerOptions)[] = [
   'strategy',
   'heartbeatIntervalMs',
   'heartbeatTimeoutMs',
@@ -219,7 +230,7 @@ const OPTION_KEYS = [
   'aging',
   'clock',
   'random',
-] as const satisfies ReadonlyArray<keyof LoadBalancerOptions>;
+];
 const EJECTION_KEYS = [
   'consecutiveFailures',
   'baseEjectionTimeMs',
@@ -240,7 +251,12 @@ export const DRAIN_KEYS = ['drain', 'timeoutMs'] as const satisfies ReadonlyArra
 
 /** Applies defaults and validates every option, throwing {@link InvalidArgumentError} on bad input. */
 export function resolveOptions<Task>(input: LoadBalancerOptions<Task> = {}): ResolvedOptions<Task> {
-  const options = expectOptions('options', 'LoadBalancer', input, OPTION_KEYS) as LoadBalancerOptions<Task>;
+  const options = expectOptions(
+    'options',
+    'LoadBalancer',
+    input,
+    LOAD_BALANCER_OPTION_KEYS,
+  ) as LoadBalancerOptions<Task>;
   const strategy = orDefault(options.strategy, 'least-loaded');
   if (!strategies.includes(strategy)) throw invalid('strategy', `one of ${strategies.join(', ')}`, strategy);
   const heartbeatIntervalMs = expectDuration('heartbeatIntervalMs', orDefault(options.heartbeatIntervalMs, 5000), true);

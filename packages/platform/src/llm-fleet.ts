@@ -11,6 +11,7 @@ import {
 } from '@x/llm-batcher';
 import {
   type ExecuteContext,
+  LOAD_BALANCER_OPTION_KEYS,
   LoadBalancer,
   type LoadBalancerOptions,
   MAX_RETRY_AFTER_MS,
@@ -183,34 +184,13 @@ function isHttpUrl(value: unknown): boolean {
 /** The keys `createLlmFleet` takes besides the load balancer's. */
 const FLEET_KEYS = ['endpoints', 'requestTimeoutMs', 'maxAttemptsPerBatch', 'clientFor'];
 
-/** The `LoadBalancerOptions` keys passed through to `@x/load-balancer`. */
-const BALANCER_KEYS = [
-  'strategy',
-  'heartbeatIntervalMs',
-  'heartbeatTimeoutMs',
-  'healthCheckTimeoutMs',
-  'unhealthyThreshold',
-  'healthyThreshold',
-  'overloadThreshold',
-  'overloadRecoveryThreshold',
-  'overloadCooldownMs',
-  'ejection',
-  'retry',
-  'retryOn',
-  'panicThreshold',
-  'maxQueueSize',
-  'aging',
-  'clock',
-  'random',
-];
-
 const ENDPOINT_KEYS = ['id', 'url', 'concurrency', 'weight', 'healthUrl', 'headers'];
 
 function validateOptions(options: LlmFleetOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new FleetOptionsError(expected('options', 'an object', options));
   }
-  const unknown = unknownOptionsMessage('createLlmFleet', options, [...FLEET_KEYS, ...BALANCER_KEYS]);
+  const unknown = unknownOptionsMessage('createLlmFleet', options, [...FLEET_KEYS, ...LOAD_BALANCER_OPTION_KEYS]);
   if (unknown !== undefined) throw new FleetOptionsError(unknown);
   if (!Array.isArray(options.endpoints) || options.endpoints.length === 0) {
     throw new FleetOptionsError(
