@@ -1,3 +1,5 @@
+import { expected } from '@x/checks';
+
 /**
  * Base class of every error `@x/ticketing` throws, so callers can tell ticketing failures from
  * everything else with one `instanceof`.
@@ -30,9 +32,33 @@ export class InvalidArgumentError extends TicketingError {
   override name = 'InvalidArgumentError';
   /** The name of the offending argument, e.g. `quantity`. */
   readonly argument: string;
-  constructor(argument: string, expected: string, value: unknown) {
-    super(`Expected \`${argument}\` to be ${expected}, got ${describe(value)}`);
+  constructor(argument: string, what: string, value: unknown) {
+    super(expected(argument, what, value));
     this.argument = argument;
+  }
+}
+
+/**
+ * An options object (or input object) had a key the function does not know, usually a typo:
+ * ``Unknown option `holdTTLMs` in `createTicketing` options (did you mean `holdTtlMs`?); valid options are …``.
+ * Unknown keys are never ignored, so a misspelled option cannot silently fall back to its default.
+ *
+ * @example
+ * ```ts
+ * createTicketing({ holdTTLMs: 60_000 } as never); // throws UnknownOptionError
+ * ```
+ */
+export class UnknownOptionError extends InvalidArgumentError {
+  override name = 'UnknownOptionError';
+  /** The keys given that are not options of `where`. */
+  readonly unknownKeys: readonly string[];
+  /** The keys `where` accepts. */
+  readonly validKeys: readonly string[];
+  constructor(where: string, message: string, unknownKeys: readonly string[], validKeys: readonly string[]) {
+    super(where, 'known options', undefined);
+    this.message = message;
+    this.unknownKeys = unknownKeys;
+    this.validKeys = validKeys;
   }
 }
 
@@ -288,7 +314,8 @@ export class SaleNotStartedError extends TicketingError {
  */
 export class AdmissionError extends TicketingError {
   override name = 'AdmissionError';
-  readonly reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'wrong_user' | 'no_waiting_room';
+  /** Why the token was refused (`revoked`: the user left the waiting room, or was admitted again). */
+  readonly reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'revoked' | 'wrong_user' | 'no_waiting_room';
   constructor(reason: AdmissionError['reason'], detail: string) {
     super(`Expected a valid admission token, got ${detail} (${reason})`);
     this.reason = reason;
@@ -311,14 +338,4 @@ export class StoreContentionError extends TicketingError {
       `Expected to update document \`${documentId}\` atomically, got a conflicting write on each of ${attempts} attempts`,
     );
   }
-}
-
-/** Formats a value for an error message: `` `0` (number)``. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `\`${JSON.stringify(value).slice(1, -1)}\` (string)`;
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return '`null`';
-  if (value === undefined) return '`undefined`';
-  if (typeof value === 'object') return 'an object';
-  return `\`${String(value)}\` (${typeof value})`;
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { HoldNotActiveError, InvalidArgumentError, PerUserLimitError, SoldOutError } from './errors.js';
-import { assertInteger } from './input-validation.js';
+import { assertInteger, assertKnownOptions } from './input-validation.js';
 import type { InvariantReport } from './invariants.js';
 import type { RefundReason } from './records.js';
 import { SeededRandom } from './seeded-random.js';
@@ -118,6 +118,31 @@ export interface FlashSaleOptions {
   onStep?: (step: FlashSaleStep) => void | Promise<void>;
 }
 
+const FLASH_SALE_OPTIONS = [
+  'capacity',
+  'buyers',
+  'holdTtlMs',
+  'paymentFailureRate',
+  'abandonRate',
+  'seed',
+  'perUserLimit',
+  'maxQuantity',
+  'waitlistRate',
+  'returnRate',
+  'duplicateConfirmRate',
+  'lateConfirmRate',
+  'arrivalWindowMs',
+  'offerTtlMs',
+  'paymentGraceMs',
+  'seated',
+  'sweepIntervalMs',
+  'fullCheckEvery',
+  'store',
+  'payments',
+  'notifier',
+  'onStep',
+] as const;
+
 /** What {@link FlashSaleOptions.onStep} receives. */
 export interface FlashSaleStep {
   readonly step: number;
@@ -199,6 +224,8 @@ export interface FlashSaleReport {
  * ```
  */
 export async function simulateFlashSale(options: FlashSaleOptions): Promise<FlashSaleReport> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'an object', options);
+  assertKnownOptions('simulateFlashSale', options, FLASH_SALE_OPTIONS);
   assertInteger('capacity', options.capacity, 1);
   assertInteger('buyers', options.buyers, 1);
   const o = {

@@ -3,7 +3,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import { InvalidArgumentError, StoreContentionError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
-import { assertInteger } from './input-validation.js';
+import { assertInteger, assertKnownOptions } from './input-validation.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
@@ -85,6 +85,7 @@ class MongoStore implements TicketingStore {
     if (typeof options !== 'object' || options === null || typeof options.db?.collection !== 'function') {
       throw new InvalidArgumentError('db', 'a mongodb Db (client.db(name))', options?.db);
     }
+    assertKnownOptions('mongoStore', options, ['db', 'collectionPrefix', 'maxAttempts', 'deliveredNoticeRetentionMs']);
     const prefix = options.collectionPrefix ?? 'ticketing_';
     if (typeof prefix !== 'string') throw new InvalidArgumentError('collectionPrefix', 'a string', prefix);
     this.#maxAttempts = options.maxAttempts ?? 64;

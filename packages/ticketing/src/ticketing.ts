@@ -17,7 +17,7 @@ import {
 } from './errors.js';
 import type { EventDefinition, HoldState, InventoryContext, InventoryCounts, SaleRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
-import { assertFinite, assertId, assertInteger, assertStringList } from './input-validation.js';
+import { assertFinite, assertId, assertInteger, assertKnownOptions, assertStringList } from './input-validation.js';
 import type { InvariantReport } from './invariants.js';
 import { checkInvariants } from './invariants.js';
 import { memoryStore } from './memory-store.js';
@@ -310,6 +310,39 @@ export function createTicketing(options: TicketingOptions = {}): Ticketing {
   return new TicketingService(options);
 }
 
+const TICKETING_OPTIONS = [
+  'store',
+  'clock',
+  'payments',
+  'notifier',
+  'holdTtlMs',
+  'paymentGraceMs',
+  'offerTtlMs',
+  'latePaymentPolicy',
+  'waitingRoom',
+] as const;
+const CREATE_EVENT_KEYS = [
+  'id',
+  'name',
+  'capacity',
+  'seats',
+  'perUserLimit',
+  'saleStartsAt',
+  'requireAdmission',
+] as const;
+const HOLD_KEYS = ['eventId', 'userId', 'quantity', 'seats', 'idempotencyKey', 'admissionToken'] as const;
+const CONFIRM_KEYS = ['holdId', 'paymentId', 'amount', 'paidAt'] as const;
+const RETURN_KEYS = ['orderId', 'ticketIds'] as const;
+const JOIN_KEYS = ['eventId', 'userId', 'quantity'] as const;
+const EXPIRE_KEYS = ['eventId'] as const;
+const CHECK_KEYS = ['settled'] as const;
+
+/** Throws unless `input` is an object with only `known` keys. */
+function assertInput(where: string, input: unknown, known: readonly string[]): asserts input is object {
+  if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+  assertKnownOptions(where, input, known);
+}
+
 const noopPayments: PaymentGateway = { refund: async () => {} };
 const noopNotifier: Notifier = { notify: async () => {} };
 
@@ -331,6 +364,9 @@ class TicketingService implements Ticketing {
   readonly #refunds = new Map<string, Promise<void>>();
 
   constructor(options: TicketingOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('options', 'an object', options);
+    assertKnownOptions('createTicketing', options, TICKETING_OPTIONS);
     const holdTtlMs = options.holdTtlMs ?? 600_000;
     const paymentGraceMs = options.paymentGraceMs ?? 300_000;
     const offerTtlMs = options.offerTtlMs ?? 900_000;
@@ -401,7 +437,7 @@ class TicketingService implements Ticketing {
   }
 
   async createEvent(input: CreateEventInput): Promise<EventDefinition> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('createEvent', input, CREATE_EVENT_KEYS);
     assertId('id', input.id);
     if (typeof input.name !== 'string') throw new InvalidArgumentError('name', 'a string', input.name);
     let seats: string[] | null = null;
@@ -440,7 +476,7 @@ class TicketingService implements Ticketing {
   }
 
   async hold(input: HoldInput): Promise<Hold> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('hold', input, HOLD_KEYS);
     const cached = this.#definition(input.eventId);
     const event = cached instanceof Promise ? await cached : cached;
     assertId('userId', input.userId);
@@ -457,7 +493,8 @@ class TicketingService implements Ticketing {
       for (const seat of input.seats) if (!known.has(seat)) throw new UnknownSeatError(event.id, seat);
       seats = input.seats;
     }
-    const quantity = input.quantity ?? seats?.length ?? 1;
+    // `null` is a value like any other non-integer (rejected below), never "use the default".
+    const quantity = input.quantity === undefined ? (seats?.length ?? 1) : input.quantity;
     assertInteger('quantity', quantity, 1, event.capacity);
     if (seats && quantity !== seats.length) {
       throw new InvalidArgumentError('quantity', `the number of seats (${seats.length})`, quantity);
@@ -574,7 +611,7 @@ class TicketingService implements Ticketing {
   }
 
   async confirmPayment(input: ConfirmPaymentInput): Promise<ConfirmResult> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('confirmPayment', input, CONFIRM_KEYS);
     assertId('paymentId', input.paymentId);
     assertFinite('amount', input.amount, 0);
     if (input.paidAt !== undefined) assertFinite('paidAt', input.paidAt);
@@ -749,6 +786,7 @@ class TicketingService implements Ticketing {
   }
 
   async expireHolds(options: { eventId?: string } = {}): Promise<ExpireResult> {
+    assertInput('expireHolds', options, EXPIRE_KEYS);
     const now = this.#now();
     const eventIds =
       options.eventId !== undefined ? [(await this.#definition(options.eventId)).id] : await this.#store.listEventIds();
@@ -765,7 +803,7 @@ class TicketingService implements Ticketing {
   }
 
   async returnTickets(input: { orderId: string; ticketIds?: string[] }): Promise<ReturnResult> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('returnTickets', input, RETURN_KEYS);
     assertId('orderId', input.orderId);
     const order = await this.#store.getOrder(input.orderId);
     if (!order) throw new UnknownOrderError(input.orderId);
@@ -794,7 +832,7 @@ class TicketingService implements Ticketing {
   }
 
   async joinWaitlist(input: { eventId: string; userId: string; quantity: number }): Promise<WaitlistJoin> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('joinWaitlist', input, JOIN_KEYS);
     const event = await this.#definition(input.eventId);
     assertId('userId', input.userId);
     assertInteger('quantity', input.quantity, 1, event.capacity);
@@ -849,6 +887,7 @@ class TicketingService implements Ticketing {
   }
 
   async checkInvariants(eventId: string, options: { settled?: boolean } = {}): Promise<InvariantReport> {
+    assertInput('checkInvariants', options, CHECK_KEYS);
     const event = await this.#definition(eventId);
     const now = this.#now();
     const [doc, orders, payments] = await Promise.all([

@@ -47,7 +47,7 @@ describe(
     it('rejects a missing db with a clear message', () => {
       expect(() => mongoStore({} as never)).toThrow(InvalidArgumentError);
       expect(() => mongoStore({} as never)).toThrow(
-        'Expected `db` to be a mongodb Db (client.db(name)), got `undefined`',
+        'Expected `db` to be a mongodb Db (client.db(name)), got `undefined` (undefined)',
       );
     });
   },
