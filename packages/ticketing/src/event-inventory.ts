@@ -174,6 +174,8 @@ export class EventInventory {
   #userUnits = new Map<string, number>();
   #seatIndex: Map<string, number> | null;
   #seatOwner = new Map<string, string>();
+  /** 1 at (seat-map index + 1) of every seat nobody holds, is offered or bought: O(log n) seat picking. */
+  #freeSeats: FenwickTree | null = null;
   #waitlist: WaitlistEntryRecord[] = [];
   #entries = new Map<string, WaitlistEntryRecord>();
   /** Each user's entry that is waiting or holds an offer (at most one: joining is idempotent per user). */
@@ -191,6 +193,20 @@ export class EventInventory {
     this.#version = version;
     this.#counters = { ...counters };
     this.#seatIndex = definition.seats ? new Map(definition.seats.map((seat, i) => [seat, i])) : null;
+    if (definition.seats) {
+      const free = new FenwickTree();
+      for (let i = definition.seats.length; i >= 1; i--) free.add(i, 1); // largest first: one allocation
+      this.#freeSeats = free;
+    }
+  }
+
+  #takeSeat(seat: string, holdId: string): void {
+    if (!this.#seatOwner.has(seat)) this.#freeSeats?.add(this.#seatIndex!.get(seat)! + 1, -1);
+    this.#seatOwner.set(seat, holdId);
+  }
+
+  #releaseSeat(seat: string): void {
+    if (this.#seatOwner.delete(seat)) this.#freeSeats?.add(this.#seatIndex!.get(seat)! + 1, 1);
   }
 
   /** A new, empty inventory (version 0) with an `event_created` audit entry in its journal. */
@@ -552,7 +568,7 @@ export class EventInventory {
       if (wanted && !wanted.has(ticket.id)) kept.push(ticket);
       else {
         returned.push(ticket.id);
-        if (ticket.seat !== null) this.#seatOwner.delete(ticket.seat);
+        if (ticket.seat !== null) this.#releaseSeat(ticket.seat);
       }
     }
     if (returned.length === 0) return { returned };
@@ -721,7 +737,7 @@ export class EventInventory {
     this.#allocatedUnits += allocation.quantity;
     if (allocation.kind === 'offer') this.#offeredUnits += allocation.quantity;
     this.#addUserUnits(allocation.userId, allocation.quantity);
-    if (allocation.seats) for (const seat of allocation.seats) this.#seatOwner.set(seat, allocation.holdId);
+    if (allocation.seats) for (const seat of allocation.seats) this.#takeSeat(seat, allocation.holdId);
   }
 
   #removeAllocation(allocation: AllocationRecord): void {
@@ -731,7 +747,7 @@ export class EventInventory {
     this.#addUserUnits(allocation.userId, -allocation.quantity);
     if (allocation.seats) {
       for (const seat of allocation.seats) {
-        if (this.#seatOwner.get(seat) === allocation.holdId) this.#seatOwner.delete(seat);
+        if (this.#seatOwner.get(seat) === allocation.holdId) this.#releaseSeat(seat);
       }
     }
   }
@@ -740,7 +756,7 @@ export class EventInventory {
     this.#sales.set(sale.holdId, sale);
     this.#sold += sale.tickets.length;
     this.#addUserUnits(sale.userId, sale.tickets.length);
-    for (const ticket of sale.tickets) if (ticket.seat !== null) this.#seatOwner.set(ticket.seat, sale.holdId);
+    for (const ticket of sale.tickets) if (ticket.seat !== null) this.#takeSeat(ticket.seat, sale.holdId);
   }
 
   #addUserUnits(userId: string, delta: number): void {
@@ -750,15 +766,26 @@ export class EventInventory {
     else this.#userUnits.set(userId, next);
   }
 
+  /**
+   * The seats for a hold that names none: `quantity` adjacent seats starting at the first free
+   * seat when that block is free, else the first free seats in seat-map order. O(quantity log n)
+   * (a Fenwick tree of free seats), never a scan of the seat map.
+   */
   #pickSeats(quantity: number): string[] | null {
     const seats = this.definition.seats;
-    if (!seats) return null;
+    const free = this.#freeSeats;
+    if (!seats || !free) return null;
+    const first = free.search(1);
+    if (first < 0) return [];
+    const end = first - 1 + quantity;
+    if (end <= seats.length && free.prefix(end) - free.prefix(first - 1) === quantity) {
+      return seats.slice(first - 1, end);
+    }
     const picked: string[] = [];
-    for (const seat of seats) {
-      if (!this.#seatOwner.has(seat)) {
-        picked.push(seat);
-        if (picked.length === quantity) break;
-      }
+    for (let k = 1; k <= quantity; k++) {
+      const index = free.search(k);
+      if (index < 0 || index > seats.length) break;
+      picked.push(seats[index - 1]!);
     }
     return picked;
   }
