@@ -420,7 +420,6 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
 
   const distinctUsers = Math.max(1, Math.ceil(options.buyers * 0.95));
   const buyer = async (i: number): Promise<void> => {
-    await scheduler.sleep(random.int(0, o.arrivalWindowMs));
     const userId = `u${i % distinctUsers}`;
     const r = random.next();
     const quantity = Math.min(o.maxQuantity, options.capacity, r < 0.6 ? 1 : r < 0.9 ? 2 : 3);
@@ -454,7 +453,21 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
   };
 
   const wallStart = performance.now();
-  for (let i = 0; i < options.buyers; i++) track(buyer(i));
+  // Buyers arrive spread over the window (buyer i in the i-th slice of it, at a random instant of
+  // that slice) and are created only when they arrive: the simulation holds live buyers, not a
+  // parked task per future buyer (a million of those made every step pay for a huge heap).
+  let arrivalsDone = false;
+  track(
+    (async () => {
+      const slice = o.arrivalWindowMs / options.buyers;
+      for (let i = 0; i < options.buyers; i++) {
+        const at = Math.floor(i * slice + random.next() * slice);
+        if (at > scheduler.now()) await scheduler.sleep(at - scheduler.now());
+        track(buyer(i));
+      }
+      arrivalsDone = true;
+    })(),
+  );
   if (o.sweepIntervalMs > 0) {
     const sweeper = (async () => {
       for (;;) {
@@ -463,7 +476,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
         await tix.expireHolds({ eventId });
         const a = await tix.availability(eventId);
         // Stop once every buyer is done and nothing is live any more.
-        if (tasks.size === 1 && a.held + a.offered === 0) return;
+        if (arrivalsDone && tasks.size === 1 && a.held + a.offered === 0) return;
       }
     })();
     track(sweeper);

@@ -15,4 +15,7 @@ it('the benchmark runs (quick) and prints its table', async () => {
   expect(out).toMatch(/\| holds \(5,000 requests/);
   expect(out).toMatch(/\| confirmed purchases \(2,000 holds/);
   expect(out).toMatch(/0 violations, final ok/);
+  expect(out).toMatch(
+    /memory \(memoryStore, retention .*heap after GC at 10k: \d+ MB, 20k: \d+ MB, 30k: \d+ MB, 40k: \d+ MB/,
+  );
 }, 60_000);
