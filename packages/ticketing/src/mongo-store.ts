@@ -3,6 +3,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import { InvalidArgumentError, StoreContentionError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
+import { fieldKey } from './field-key.js';
 import { assertInteger, assertKnownOptions } from './input-validation.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
@@ -422,11 +423,6 @@ const IMMUTABLE = new Set([
   'requireAdmission',
   'createdAt',
 ]);
-
-/** A record id as a field name: `%`, `.` and `$` escaped (an event id may contain them). */
-function fieldKey(id: string): string {
-  return id.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-}
 
 /** The stored form of an event document: record lists become objects keyed by record id. */
 function encodeEvent(doc: EventDocument): Document {

@@ -61,6 +61,10 @@ function matchesValue(actual: unknown, condition: unknown): boolean {
             return JSON.stringify(actual ?? null) !== JSON.stringify(arg);
           case '$lte':
             return typeof actual === 'number' && actual <= (arg as number);
+          case '$gte':
+            return typeof actual === 'number' && actual >= (arg as number);
+          case '$gt':
+            return typeof actual === 'number' && actual > (arg as number);
           case '$exists':
             return (actual !== undefined) === arg;
           case '$type':
@@ -185,7 +189,10 @@ class FakeCollection {
     if (!doc) return null;
     if (!options.projection) return clone(doc);
     const out: Doc = { _id: doc._id };
-    for (const key of Object.keys(options.projection)) out[key] = clone(doc[key]);
+    for (const key of Object.keys(options.projection)) {
+      const value = getPath(doc, key);
+      if (value !== undefined) setPath(out, key, clone(value));
+    }
     return out;
   }
 
@@ -232,8 +239,13 @@ class FakeCollection {
             if (inserting) doc[path] = clone(value);
             break;
           case '$inc':
-            doc[path] = ((doc[path] as number) ?? 0) + (value as number);
+            setPath(doc, path, ((getPath(doc, path) as number) ?? 0) + (value as number));
             break;
+          case '$min': {
+            const current = getPath(doc, path) as number | undefined;
+            if (current === undefined || (value as number) < current) setPath(doc, path, value);
+            break;
+          }
           case '$pull':
             doc[path] = (doc[path] as Doc[]).filter((element) => !matches(element, value as Doc));
             break;

@@ -1,0 +1,134 @@
+import type { LedgerBackend, LedgerHold, PartitionDoc, PartitionEntry, UserUnitsDoc } from './partition-ledger.js';
+
+/**
+ * The in-memory {@link LedgerBackend}: each method applies synchronously (one turn of the event
+ * loop), the same single-document atomicity as MongoDB, and copies records in and out.
+ *
+ * @example
+ * ```ts
+ * const ledger = new PartitionLedger(memoryLedgerBackend());
+ * ```
+ */
+export function memoryLedgerBackend(): LedgerBackend {
+  return new MemoryLedgerBackend();
+}
+
+class MemoryLedgerBackend implements LedgerBackend {
+  readonly #partitions = new Map<string, PartitionDoc[]>();
+  readonly #users = new Map<string, UserUnitsDoc>();
+  readonly #holds = new Map<string, LedgerHold>();
+
+  async createPartitions(partitions: readonly PartitionDoc[]): Promise<void> {
+    const eventId = partitions[0]?.eventId;
+    if (eventId === undefined || this.#partitions.has(eventId)) return;
+    this.#partitions.set(
+      eventId,
+      partitions.map((p) => ({ ...p, entries: {} })),
+    );
+  }
+
+  #partition(eventId: string, index: number): PartitionDoc | undefined {
+    return this.#partitions.get(eventId)?.[index];
+  }
+
+  async partitionCounters(eventId: string) {
+    return (this.#partitions.get(eventId) ?? []).map(({ index, free, nextExpiry, capacity, sold }) => ({
+      index,
+      free,
+      nextExpiry,
+      capacity,
+      sold,
+    }));
+  }
+
+  async readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined> {
+    const partition = this.#partition(eventId, index);
+    return partition ? structuredClone(partition) : undefined;
+  }
+
+  async readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined> {
+    return this.#partition(eventId, index)?.entries[holdId]?.quantity;
+  }
+
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry): Promise<number> {
+    const partition = this.#partition(eventId, index);
+    if (!partition) return 0;
+    const existing = partition.entries[holdId];
+    if (existing) return existing.quantity;
+    if (partition.free < entry.quantity) return 0;
+    partition.free -= entry.quantity;
+    partition.entries[holdId] = { ...entry };
+    partition.nextExpiry = Math.min(partition.nextExpiry, entry.expiresAt);
+    partition.version++;
+    return entry.quantity;
+  }
+
+  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: 'free' | 'sold') {
+    const partition = this.#partition(eventId, index);
+    if (partition?.entries[holdId]?.quantity !== quantity) return;
+    delete partition.entries[holdId];
+    partition[to] += quantity;
+  }
+
+  async refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number) {
+    const entry = this.#partition(eventId, index)?.entries[holdId];
+    if (entry) entry.expiresAt = expiresAt;
+  }
+
+  async setNextExpiry(eventId: string, index: number, version: number, nextExpiry: number) {
+    const partition = this.#partition(eventId, index);
+    if (partition && partition.version === version) partition.nextExpiry = nextExpiry;
+  }
+
+  async userTake(eventId: string, userId: string, holdId: string, quantity: number, limit: number) {
+    const key = `${eventId}\u0000${userId}`;
+    let user = this.#users.get(key);
+    if (user?.entries[holdId] !== undefined) return true;
+    if ((user?.units ?? 0) + quantity > limit) return false;
+    if (!user) {
+      user = { units: 0, entries: {} };
+      this.#users.set(key, user);
+    }
+    user.units += quantity;
+    user.entries[holdId] = quantity;
+    return true;
+  }
+
+  async userGive(eventId: string, userId: string, holdId: string) {
+    const user = this.#users.get(`${eventId}\u0000${userId}`);
+    const quantity = user?.entries[holdId];
+    if (!user || quantity === undefined) return;
+    delete user.entries[holdId];
+    user.units -= quantity;
+  }
+
+  async readUser(eventId: string, userId: string) {
+    const user = this.#users.get(`${eventId}\u0000${userId}`);
+    return user ? structuredClone(user) : undefined;
+  }
+
+  async insertHold(hold: LedgerHold): Promise<LedgerHold> {
+    const existing = this.#holds.get(hold.id);
+    if (existing) return { ...existing, parts: [...existing.parts] };
+    this.#holds.set(hold.id, { ...hold, parts: [...hold.parts] });
+    return { ...hold, parts: [...hold.parts] };
+  }
+
+  async getHold(holdId: string) {
+    const hold = this.#holds.get(holdId);
+    return hold ? { ...hold, parts: [...hold.parts] } : undefined;
+  }
+
+  async transitionHold(
+    holdId: string,
+    from: readonly LedgerHold['status'][],
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    liveAt?: number,
+  ) {
+    const hold = this.#holds.get(holdId);
+    if (!hold || !from.includes(hold.status)) return false;
+    if (liveAt !== undefined && !(hold.expiresAt > liveAt)) return false;
+    Object.assign(hold, set.parts ? { ...set, parts: [...set.parts] } : set);
+    return true;
+  }
+}

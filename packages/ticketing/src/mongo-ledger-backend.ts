@@ -1,0 +1,214 @@
+import type { Collection, Db, Document } from 'mongodb';
+import { fieldKey, fromFieldKey } from './field-key.js';
+import type { LedgerBackend, LedgerHold, PartitionDoc, PartitionEntry, UserUnitsDoc } from './partition-ledger.js';
+
+/**
+ * The {@link LedgerBackend} on MongoDB (official driver 7). Collections (`<prefix>partitions`,
+ * `<prefix>ledger_holds`, `<prefix>user_units`); every write is one conditional `updateOne` /
+ * `insertOne` on one small document, with no `arrayFilters`, no `$pull` with a condition and no
+ * partial or TTL index, so it runs on MongoDB and on FerretDB 1.24 alike:
+ *
+ * - take: `updateOne({ _id, free: { $gte: q }, 'entries.<hold>': { $exists: false } },
+ *   { $inc: { free: -q, version: 1 }, $set: { 'entries.<hold>': … }, $min: { nextExpiry } })`;
+ * - settle: `updateOne({ _id, 'entries.<hold>.quantity': q }, { $unset: { 'entries.<hold>': '' }, $inc: { free | sold: q } })`;
+ * - user limit: `updateOne({ _id, units: { $lte: limit - q }, 'entries.<hold>': { $exists: false } }, { $inc: { units: q }, … })`;
+ * - hold transitions: `updateOne({ _id, status: { $in: from }[, expiresAt: { $gt: now }] }, { $set })`.
+ *
+ * @example
+ * ```ts
+ * const ledger = new PartitionLedger(mongoLedgerBackend(client.db('tickets')));
+ * ```
+ */
+export function mongoLedgerBackend(db: Db, collectionPrefix = 'ticketing_'): LedgerBackend {
+  return new MongoLedgerBackend(db, collectionPrefix);
+}
+
+function partitionId(eventId: string, index: number): string {
+  return `${eventId}\u0000${index}`;
+}
+
+function userId(eventId: string, user: string): string {
+  return `${eventId}\u0000${user}`;
+}
+
+function decodeEntries<T>(raw: unknown): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries((raw ?? {}) as Record<string, T>)) out[fromFieldKey(key)] = value;
+  return out;
+}
+
+class MongoLedgerBackend implements LedgerBackend {
+  readonly #partitions: Collection<Document>;
+  readonly #holds: Collection<Document>;
+  readonly #users: Collection<Document>;
+  #ready: Promise<void> | null = null;
+
+  constructor(db: Db, prefix: string) {
+    this.#partitions = db.collection(`${prefix}partitions`);
+    this.#holds = db.collection(`${prefix}ledger_holds`);
+    this.#users = db.collection(`${prefix}user_units`);
+  }
+
+  #init(): Promise<void> {
+    this.#ready ??= this.#partitions
+      .createIndex({ eventId: 1, index: 1 }, { unique: true, name: 'by_event' })
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.#ready = null;
+        throw error;
+      });
+    return this.#ready;
+  }
+
+  async createPartitions(partitions: readonly PartitionDoc[]): Promise<void> {
+    await this.#init();
+    for (const partition of partitions) {
+      try {
+        await this.#partitions.insertOne({
+          ...partition,
+          _id: partitionId(partition.eventId, partition.index),
+        } as Document);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  async partitionCounters(eventId: string) {
+    await this.#init();
+    const rows = await this.#partitions
+      .find({ eventId }, { projection: { index: 1, free: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
+      .sort({ index: 1 })
+      .toArray();
+    return rows.map((row) => ({
+      index: row.index as number,
+      free: row.free as number,
+      nextExpiry: row.nextExpiry as number,
+      capacity: row.capacity as number,
+      sold: row.sold as number,
+    }));
+  }
+
+  async readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined> {
+    const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document);
+    if (!raw) return undefined;
+    const { _id, ...rest } = raw;
+    return { ...(rest as PartitionDoc), entries: decodeEntries<PartitionEntry>(raw.entries) };
+  }
+
+  async readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined> {
+    const key = `entries.${fieldKey(holdId)}`;
+    const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, {
+      projection: { [key]: 1 },
+    });
+    const entry = (raw?.entries as Record<string, PartitionEntry> | undefined)?.[fieldKey(holdId)];
+    return entry?.quantity;
+  }
+
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry): Promise<number> {
+    const key = `entries.${fieldKey(holdId)}`;
+    const written = await this.#partitions.updateOne(
+      { _id: partitionId(eventId, index), free: { $gte: entry.quantity }, [key]: { $exists: false } } as Document,
+      {
+        $inc: { free: -entry.quantity, version: 1 },
+        $set: { [key]: { quantity: entry.quantity, expiresAt: entry.expiresAt } },
+        $min: { nextExpiry: entry.expiresAt },
+      },
+    );
+    if (written.matchedCount === 1) return entry.quantity;
+    return (await this.readEntry(eventId, index, holdId)) ?? 0;
+  }
+
+  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: 'free' | 'sold') {
+    const key = `entries.${fieldKey(holdId)}`;
+    await this.#partitions.updateOne({ _id: partitionId(eventId, index), [`${key}.quantity`]: quantity } as Document, {
+      $unset: { [key]: '' },
+      $inc: { [to]: quantity },
+    });
+  }
+
+  async refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number) {
+    const key = `entries.${fieldKey(holdId)}`;
+    await this.#partitions.updateOne({ _id: partitionId(eventId, index), [key]: { $exists: true } } as Document, {
+      $set: { [`${key}.expiresAt`]: expiresAt },
+    });
+  }
+
+  async setNextExpiry(eventId: string, index: number, version: number, nextExpiry: number) {
+    await this.#partitions.updateOne({ _id: partitionId(eventId, index), version } as Document, {
+      $set: { nextExpiry },
+    });
+  }
+
+  async userTake(eventId: string, user: string, holdId: string, quantity: number, limit: number) {
+    const _id = userId(eventId, user);
+    const key = `entries.${fieldKey(holdId)}`;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const written = await this.#users.updateOne(
+        { _id, units: { $lte: limit - quantity }, [key]: { $exists: false } } as Document,
+        { $inc: { units: quantity }, $set: { [key]: quantity } },
+      );
+      if (written.matchedCount === 1) return true;
+      const raw = await this.#users.findOne({ _id } as Document, { projection: { [key]: 1 } });
+      if (raw) return (raw.entries as Record<string, number> | undefined)?.[fieldKey(holdId)] !== undefined;
+      if (quantity > limit) return false;
+      try {
+        await this.#users.insertOne({ _id, units: quantity, entries: { [fieldKey(holdId)]: quantity } } as Document);
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error; // created concurrently: go through the guard again
+      }
+    }
+    return false;
+  }
+
+  async userGive(eventId: string, user: string, holdId: string) {
+    const _id = userId(eventId, user);
+    const key = `entries.${fieldKey(holdId)}`;
+    const raw = await this.#users.findOne({ _id } as Document, { projection: { [key]: 1 } });
+    const quantity = (raw?.entries as Record<string, number> | undefined)?.[fieldKey(holdId)];
+    if (quantity === undefined) return;
+    await this.#users.updateOne({ _id, [key]: quantity } as Document, {
+      $unset: { [key]: '' },
+      $inc: { units: -quantity },
+    });
+  }
+
+  async readUser(eventId: string, user: string): Promise<UserUnitsDoc | undefined> {
+    const raw = await this.#users.findOne({ _id: userId(eventId, user) } as Document);
+    return raw ? { units: raw.units as number, entries: decodeEntries<number>(raw.entries) } : undefined;
+  }
+
+  async insertHold(hold: LedgerHold): Promise<LedgerHold> {
+    try {
+      await this.#holds.insertOne({ ...hold, _id: hold.id } as Document);
+      return { ...hold, parts: [...hold.parts] };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    return (await this.getHold(hold.id))!;
+  }
+
+  async getHold(holdId: string): Promise<LedgerHold | undefined> {
+    const raw = await this.#holds.findOne({ _id: holdId } as Document);
+    if (!raw) return undefined;
+    const { _id, ...rest } = raw;
+    return rest as LedgerHold;
+  }
+
+  async transitionHold(
+    holdId: string,
+    from: readonly LedgerHold['status'][],
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    liveAt?: number,
+  ) {
+    const filter: Document = { _id: holdId, status: { $in: [...from] } };
+    if (liveAt !== undefined) filter.expiresAt = { $gt: liveAt };
+    const written = await this.#holds.updateOne(filter, { $set: set });
+    return written.matchedCount === 1;
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
