@@ -1,4 +1,14 @@
-import type { LedgerBackend, LedgerHold, PartitionDoc, PartitionEntry, UserUnitsDoc } from './partition-ledger.js';
+import type {
+  LedgerBackend,
+  LedgerEntry,
+  LedgerEntryStatus,
+  LedgerHold,
+  LedgerNotice,
+  PartitionDoc,
+  PartitionEntry,
+  Pool,
+  UserUnitsDoc,
+} from './partition-ledger.js';
 
 /**
  * The in-memory {@link LedgerBackend}: each method applies synchronously (one turn of the event
@@ -17,6 +27,11 @@ class MemoryLedgerBackend implements LedgerBackend {
   readonly #partitions = new Map<string, PartitionDoc[]>();
   readonly #users = new Map<string, UserUnitsDoc>();
   readonly #holds = new Map<string, LedgerHold>();
+  readonly #queues = new Map<string, { head: number; seq: number }>();
+  readonly #entries = new Map<string, LedgerEntry>();
+  readonly #claims = new Map<string, number>();
+  readonly #notices = new Map<string, LedgerNotice>();
+  readonly #pending = new Set<string>();
 
   async createPartitions(partitions: readonly PartitionDoc[]): Promise<void> {
     const eventId = partitions[0]?.eventId;
@@ -32,9 +47,10 @@ class MemoryLedgerBackend implements LedgerBackend {
   }
 
   async partitionCounters(eventId: string) {
-    return (this.#partitions.get(eventId) ?? []).map(({ index, free, nextExpiry, capacity, sold }) => ({
+    return (this.#partitions.get(eventId) ?? []).map(({ index, free, pooled, nextExpiry, capacity, sold }) => ({
       index,
       free,
+      pooled,
       nextExpiry,
       capacity,
       sold,
@@ -50,24 +66,111 @@ class MemoryLedgerBackend implements LedgerBackend {
     return this.#partition(eventId, index)?.entries[holdId]?.quantity;
   }
 
-  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry): Promise<number> {
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number> {
     const partition = this.#partition(eventId, index);
     if (!partition) return 0;
     const existing = partition.entries[holdId];
     if (existing) return existing.quantity;
-    if (partition.free < entry.quantity) return 0;
-    partition.free -= entry.quantity;
+    if (partition[source] < entry.quantity) return 0;
+    partition[source] -= entry.quantity;
     partition.entries[holdId] = { ...entry };
     partition.nextExpiry = Math.min(partition.nextExpiry, entry.expiresAt);
     partition.version++;
     return entry.quantity;
   }
 
-  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: 'free' | 'sold') {
+  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold') {
     const partition = this.#partition(eventId, index);
     if (partition?.entries[holdId]?.quantity !== quantity) return;
     delete partition.entries[holdId];
     partition[to] += quantity;
+  }
+
+  async moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number) {
+    const partition = this.#partition(eventId, index);
+    if (!partition || partition[from] < quantity) return false;
+    partition[from] -= quantity;
+    partition[to] += quantity;
+    return true;
+  }
+
+  async readQueue(eventId: string) {
+    return { ...(this.#queues.get(eventId) ?? { head: 1, seq: 0 }) };
+  }
+
+  #queue(eventId: string) {
+    let queue = this.#queues.get(eventId);
+    if (!queue) {
+      queue = { head: 1, seq: 0 };
+      this.#queues.set(eventId, queue);
+    }
+    return queue;
+  }
+
+  async noteSeq(eventId: string, seq: number) {
+    const queue = this.#queue(eventId);
+    queue.seq = Math.max(queue.seq, seq);
+  }
+
+  async advanceHead(eventId: string, from: number) {
+    const queue = this.#queue(eventId);
+    if (queue.head === from) queue.head++;
+  }
+
+  async insertEntry(entry: LedgerEntry) {
+    if (this.#entries.has(entry.id)) return false;
+    this.#entries.set(entry.id, { ...entry });
+    return true;
+  }
+
+  async getEntry(eventId: string, seq: number) {
+    const entry = this.#entries.get(`${eventId}#${seq}`);
+    return entry ? { ...entry } : undefined;
+  }
+
+  async transitionEntry(
+    eventId: string,
+    seq: number,
+    from: readonly LedgerEntryStatus[],
+    set: Partial<Pick<LedgerEntry, 'status' | 'attempt' | 'holdId'>>,
+  ) {
+    const entry = this.#entries.get(`${eventId}#${seq}`);
+    if (!entry || !from.includes(entry.status)) return false;
+    Object.assign(entry, set);
+    return true;
+  }
+
+  async claimJoin(eventId: string, userId: string, seq: number) {
+    const key = `${eventId}\u0000${userId}`;
+    const claimed = this.#claims.get(key);
+    if (claimed !== undefined) return claimed;
+    this.#claims.set(key, seq);
+    return seq;
+  }
+
+  async releaseJoin(eventId: string, userId: string, seq: number) {
+    const key = `${eventId}\u0000${userId}`;
+    if (this.#claims.get(key) === seq) this.#claims.delete(key);
+  }
+
+  async insertNotice(notice: LedgerNotice) {
+    if (this.#notices.has(notice.id)) return;
+    this.#notices.set(notice.id, { ...notice });
+    this.#pending.add(notice.id);
+  }
+
+  async pendingNotices(limit: number) {
+    const out: LedgerNotice[] = [];
+    for (const id of this.#pending) {
+      if (out.length >= limit) break;
+      out.push({ ...this.#notices.get(id)! });
+    }
+    return out;
+  }
+
+  async markDelivered(noticeId: string) {
+    // Delivered notices are history: dropped at once.
+    if (this.#pending.delete(noticeId)) this.#notices.delete(noticeId);
   }
 
   async refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number) {

@@ -1,10 +1,21 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { fieldKey, fromFieldKey } from './field-key.js';
-import type { LedgerBackend, LedgerHold, PartitionDoc, PartitionEntry, UserUnitsDoc } from './partition-ledger.js';
+import type {
+  LedgerBackend,
+  LedgerEntry,
+  LedgerEntryStatus,
+  LedgerHold,
+  LedgerNotice,
+  PartitionDoc,
+  PartitionEntry,
+  Pool,
+  UserUnitsDoc,
+} from './partition-ledger.js';
 
 /**
  * The {@link LedgerBackend} on MongoDB (official driver 7). Collections (`<prefix>partitions`,
- * `<prefix>ledger_holds`, `<prefix>user_units`); every write is one conditional `updateOne` /
+ * `<prefix>ledger_holds`, `<prefix>user_units`, `<prefix>queues`, `<prefix>waitlist`,
+ * `<prefix>waitlist_claims`, `<prefix>offer_outbox`); every write is one conditional `updateOne` /
  * `insertOne` on one small document, with no `arrayFilters`, no `$pull` with a condition and no
  * partial or TTL index, so it runs on MongoDB and on FerretDB 1.24 alike:
  *
@@ -41,17 +52,28 @@ class MongoLedgerBackend implements LedgerBackend {
   readonly #partitions: Collection<Document>;
   readonly #holds: Collection<Document>;
   readonly #users: Collection<Document>;
+  readonly #queues: Collection<Document>;
+  readonly #entries: Collection<Document>;
+  readonly #claims: Collection<Document>;
+  readonly #outbox: Collection<Document>;
+  #order = 0;
   #ready: Promise<void> | null = null;
 
   constructor(db: Db, prefix: string) {
     this.#partitions = db.collection(`${prefix}partitions`);
     this.#holds = db.collection(`${prefix}ledger_holds`);
     this.#users = db.collection(`${prefix}user_units`);
+    this.#queues = db.collection(`${prefix}queues`);
+    this.#entries = db.collection(`${prefix}waitlist`);
+    this.#claims = db.collection(`${prefix}waitlist_claims`);
+    this.#outbox = db.collection(`${prefix}offer_outbox`);
   }
 
   #init(): Promise<void> {
-    this.#ready ??= this.#partitions
-      .createIndex({ eventId: 1, index: 1 }, { unique: true, name: 'by_event' })
+    this.#ready ??= Promise.all([
+      this.#partitions.createIndex({ eventId: 1, index: 1 }, { unique: true, name: 'by_event' }),
+      this.#outbox.createIndex({ delivered: 1, order: 1 }, { name: 'pending' }),
+    ])
       .then(() => undefined)
       .catch((error: unknown) => {
         this.#ready = null;
@@ -77,12 +99,13 @@ class MongoLedgerBackend implements LedgerBackend {
   async partitionCounters(eventId: string) {
     await this.#init();
     const rows = await this.#partitions
-      .find({ eventId }, { projection: { index: 1, free: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
+      .find({ eventId }, { projection: { index: 1, free: 1, pooled: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
       .sort({ index: 1 })
       .toArray();
     return rows.map((row) => ({
       index: row.index as number,
       free: row.free as number,
+      pooled: row.pooled as number,
       nextExpiry: row.nextExpiry as number,
       capacity: row.capacity as number,
       sold: row.sold as number,
@@ -105,12 +128,12 @@ class MongoLedgerBackend implements LedgerBackend {
     return entry?.quantity;
   }
 
-  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry): Promise<number> {
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number> {
     const key = `entries.${fieldKey(holdId)}`;
     const written = await this.#partitions.updateOne(
-      { _id: partitionId(eventId, index), free: { $gte: entry.quantity }, [key]: { $exists: false } } as Document,
+      { _id: partitionId(eventId, index), [source]: { $gte: entry.quantity }, [key]: { $exists: false } } as Document,
       {
-        $inc: { free: -entry.quantity, version: 1 },
+        $inc: { [source]: -entry.quantity, version: 1 },
         $set: { [key]: { quantity: entry.quantity, expiresAt: entry.expiresAt } },
         $min: { nextExpiry: entry.expiresAt },
       },
@@ -119,12 +142,114 @@ class MongoLedgerBackend implements LedgerBackend {
     return (await this.readEntry(eventId, index, holdId)) ?? 0;
   }
 
-  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: 'free' | 'sold') {
+  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold') {
     const key = `entries.${fieldKey(holdId)}`;
     await this.#partitions.updateOne({ _id: partitionId(eventId, index), [`${key}.quantity`]: quantity } as Document, {
       $unset: { [key]: '' },
       $inc: { [to]: quantity },
     });
+  }
+
+  async moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number) {
+    const written = await this.#partitions.updateOne(
+      { _id: partitionId(eventId, index), [from]: { $gte: quantity } } as Document,
+      { $inc: { [from]: -quantity, [to]: quantity } },
+    );
+    return written.matchedCount === 1;
+  }
+
+  async readQueue(eventId: string) {
+    const raw = await this.#queues.findOne({ _id: eventId } as Document);
+    return { head: (raw?.head as number | undefined) ?? 1, seq: (raw?.seq as number | undefined) ?? 0 };
+  }
+
+  async #ensureQueue(eventId: string): Promise<void> {
+    try {
+      await this.#queues.insertOne({ _id: eventId, head: 1, seq: 0 } as Document);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async noteSeq(eventId: string, seq: number) {
+    const written = await this.#queues.updateOne({ _id: eventId } as Document, { $max: { seq } });
+    if (written.matchedCount === 0) {
+      await this.#ensureQueue(eventId);
+      await this.#queues.updateOne({ _id: eventId } as Document, { $max: { seq } });
+    }
+  }
+
+  async advanceHead(eventId: string, from: number) {
+    const written = await this.#queues.updateOne({ _id: eventId, head: from } as Document, { $inc: { head: 1 } });
+    if (written.matchedCount === 0 && from === 1) {
+      await this.#ensureQueue(eventId);
+      await this.#queues.updateOne({ _id: eventId, head: from } as Document, { $inc: { head: 1 } });
+    }
+  }
+
+  async insertEntry(entry: LedgerEntry) {
+    try {
+      await this.#entries.insertOne({ ...entry, _id: entry.id } as Document);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async getEntry(eventId: string, seq: number) {
+    const raw = await this.#entries.findOne({ _id: `${eventId}#${seq}` } as Document);
+    if (!raw) return undefined;
+    const { _id, ...rest } = raw;
+    return rest as LedgerEntry;
+  }
+
+  async transitionEntry(
+    eventId: string,
+    seq: number,
+    from: readonly LedgerEntryStatus[],
+    set: Partial<Pick<LedgerEntry, 'status' | 'attempt' | 'holdId'>>,
+  ) {
+    const written = await this.#entries.updateOne(
+      { _id: `${eventId}#${seq}`, status: { $in: [...from] } } as Document,
+      { $set: set },
+    );
+    return written.matchedCount === 1;
+  }
+
+  async claimJoin(eventId: string, user: string, seq: number) {
+    const _id = userId(eventId, user);
+    try {
+      await this.#claims.insertOne({ _id, seq } as Document);
+      return seq;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const raw = await this.#claims.findOne({ _id } as Document);
+    return (raw?.seq as number | undefined) ?? seq;
+  }
+
+  async releaseJoin(eventId: string, user: string, seq: number) {
+    await this.#claims.deleteMany({ _id: userId(eventId, user), seq } as Document);
+  }
+
+  async insertNotice(notice: LedgerNotice) {
+    const order = `${Date.now().toString(36).padStart(9, '0')}${(++this.#order).toString(36).padStart(7, '0')}`;
+    try {
+      await this.#outbox.insertOne({ ...notice, _id: notice.id, order } as Document);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  async pendingNotices(limit: number) {
+    await this.#init();
+    const rows = await this.#outbox.find({ delivered: false }).sort({ order: 1 }).limit(limit).toArray();
+    return rows.map(({ _id, order, ...notice }) => notice as LedgerNotice);
+  }
+
+  async markDelivered(noticeId: string) {
+    await this.#outbox.updateOne({ _id: noticeId } as Document, { $set: { delivered: true } });
   }
 
   async refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number) {

@@ -7,8 +7,9 @@
  * with the sale.
  *
  * Documents:
- * - partition `{ eventId, index, capacity, free, sold, entries: { <holdId>: { quantity, expiresAt } }, nextExpiry, version }`:
- *   `free + sold + Σ entries = capacity` after every single write; a take is
+ * - partition `{ eventId, index, capacity, free, pooled, sold, entries: { <holdId>: { quantity, expiresAt } }, nextExpiry, version }`:
+ *   `free + pooled + sold + Σ entries = capacity` after every single write (`pooled`: units
+ *   reserved for the waitlist, which only offers take); a take is
  *   `{ _id, free: { $gte: q }, entries.<hold>: { $exists: false } } → $inc { free: -q }, $set entry`.
  *   Bounded: at most `capacity` entries (every live hold has at least one unit).
  * - hold `{ status, parts, quantity, expiresAt, settled, … }`: its status is the commit point;
@@ -16,9 +17,17 @@
  * - user counter `{ units, entries: { <holdId>: q } }` (events with a per-user limit): a take is
  *   `{ _id, units: { $lte: limit - q }, entries.<hold>: { $exists: false } } → $inc { units: q }`.
  *   Bounded by the limit.
+ * - waitlist: a queue document `{ head, seq }` per event (`head`: the line position served next),
+ *   one entry document per person in line (`_id` = event + position, inserted at the first free
+ *   position, so positions have no gaps), one join claim per user, and one notice document per
+ *   offer (the outbox). While anyone waits, freed and free units move to `pooled`, and offers are
+ *   made in line order from `pooled`; a notice is written before the head moves past its entry.
  *
  * @packageDocumentation
  */
+
+/** A partition's unit counters that holds take from: `free` for the public, `pooled` for waitlist offers. */
+export type Pool = 'free' | 'pooled';
 
 /** Where a ledger hold is. `reserving` until every step is taken; the others are final except `active`. */
 export type LedgerHoldStatus = 'reserving' | 'active' | 'sold' | 'released' | 'expired' | 'rejected';
@@ -45,6 +54,55 @@ export interface LedgerHold {
   paymentId: string | null;
   /** Whether the partitions (and user counter) reflect the final status. */
   settled: boolean;
+  /** The counter the units came from: `free` (a public hold) or `pooled` (a waitlist offer). */
+  source: Pool;
+  /** The waitlist entry an offer was made to, or `null`. */
+  entryId: string | null;
+}
+
+/** A waitlist entry's state in the ledger. */
+export type LedgerEntryStatus = 'waiting' | 'offering' | 'offered' | 'skipped' | 'purchased' | 'expired' | 'declined';
+
+/** One person in line (one small document; `id` = event + position). */
+export interface LedgerEntry {
+  /** `<eventId>#<seq>`. */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** 1-based line position, without gaps. */
+  seq: number;
+  /** Who waits. */
+  userId: string;
+  /** Units wanted. */
+  quantity: number;
+  /** Where the entry is. */
+  status: LedgerEntryStatus;
+  /** Offer attempts so far (each gets its own hold id). */
+  attempt: number;
+  /** The current offer's hold id. */
+  holdId: string | null;
+  /** Epoch ms. */
+  joinedAt: number;
+}
+
+/** An offer notice in the outbox (one document, unique on `id`). */
+export interface LedgerNotice {
+  /** `n_<holdId>`: stable across redeliveries. */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** Who is offered. */
+  userId: string;
+  /** The offer's hold. */
+  holdId: string;
+  /** The entry offered to. */
+  entryId: string;
+  /** Units offered. */
+  quantity: number;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** Whether it was delivered. */
+  delivered: boolean;
 }
 
 /** One live reservation inside a partition. */
@@ -63,8 +121,10 @@ export interface PartitionDoc {
   index: number;
   /** Units in this partition. */
   capacity: number;
-  /** Units nobody holds or bought. */
+  /** Units nobody holds or bought, open to the public. */
   free: number;
+  /** Units nobody holds or bought, reserved for the waitlist (only offers take them). */
+  pooled: number;
   /** Units bought. */
   sold: number;
   /** Live (or not yet repaired) reservations by hold id. */
@@ -74,6 +134,9 @@ export interface PartitionDoc {
   /** Incremented by every write that adds an entry (guards the `nextExpiry` recomputation). */
   version: number;
 }
+
+/** The small counters of a partition (no entries). */
+export type PartitionCounters = Pick<PartitionDoc, 'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold'>;
 
 /** A per-user-per-event counter (events with a per-user limit). */
 export interface UserUnitsDoc {
@@ -92,17 +155,44 @@ export interface LedgerBackend {
   /** Creates the partition documents of an event (idempotent). */
   createPartitions(partitions: readonly PartitionDoc[]): Promise<void>;
   /** Every partition's `index`, `free` and `nextExpiry` (no entries). */
-  partitionCounters(
-    eventId: string,
-  ): Promise<Pick<PartitionDoc, 'index' | 'free' | 'nextExpiry' | 'capacity' | 'sold'>[]>;
+  partitionCounters(eventId: string): Promise<PartitionCounters[]>;
   /** A whole partition document (bounded by its capacity), for repair and checks. */
   readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined>;
   /** The quantity of one entry, or `undefined`. */
   readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined>;
-  /** Takes `quantity` free units for `holdId` unless it has an entry there; returns the entry's quantity now (0: not enough free). */
-  take(eventId: string, index: number, holdId: string, entry: PartitionEntry): Promise<number>;
-  /** Removes the entry when it has exactly `quantity`, adding it to `free` (`to: 'free'`) or `sold`. */
-  settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: 'free' | 'sold'): Promise<void>;
+  /** Takes `quantity` units of `source` for `holdId` unless it has an entry there; returns the entry's quantity now (0: not enough). */
+  take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number>;
+  /** Removes the entry when it has exactly `quantity`, adding it to `to`. */
+  settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold'): Promise<void>;
+  /** Moves `quantity` units from one counter to the other if `from` has them; true when moved. */
+  moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number): Promise<boolean>;
+  /** The waitlist queue of an event (`{ head: 1, seq: 0 }` before anyone joined). */
+  readQueue(eventId: string): Promise<{ head: number; seq: number }>;
+  /** Raises the queue's `seq` hint to at least `seq`. */
+  noteSeq(eventId: string, seq: number): Promise<void>;
+  /** Moves the head from `from` to `from + 1` if it is still at `from`. */
+  advanceHead(eventId: string, from: number): Promise<void>;
+  /** Inserts an entry unless its position is taken; true when inserted. */
+  insertEntry(entry: LedgerEntry): Promise<boolean>;
+  /** The entry at a position. */
+  getEntry(eventId: string, seq: number): Promise<LedgerEntry | undefined>;
+  /** Applies `set` if the entry's status is one of `from`; true when applied. */
+  transitionEntry(
+    eventId: string,
+    seq: number,
+    from: readonly LedgerEntryStatus[],
+    set: Partial<Pick<LedgerEntry, 'status' | 'attempt' | 'holdId'>>,
+  ): Promise<boolean>;
+  /** Claims the user's place in line at `seq`; returns the claimed position (an earlier claim wins). */
+  claimJoin(eventId: string, userId: string, seq: number): Promise<number>;
+  /** Removes the user's claim if it is at `seq` (the entry left the line). */
+  releaseJoin(eventId: string, userId: string, seq: number): Promise<void>;
+  /** Inserts a notice unless its id exists. */
+  insertNotice(notice: LedgerNotice): Promise<void>;
+  /** Undelivered notices, oldest first, at most `limit`. */
+  pendingNotices(limit: number): Promise<LedgerNotice[]>;
+  /** Marks a notice delivered. */
+  markDelivered(noticeId: string): Promise<void>;
   /** Sets an entry's cached expiry (no-op without the entry). */
   refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number): Promise<void>;
   /** Sets `nextExpiry` if the partition is still at `version`. */
@@ -173,12 +263,20 @@ export class PartitionLedger {
   readonly #partitionSize: number;
   /** A `reserving` hold older than this is rejected by whoever reads it (its creator is presumed crashed). */
   readonly #reservingTimeoutMs: number;
+  readonly #offerTtlMs: number;
   readonly #events = new Map<string, LedgerEvent>();
+  /** Events whose freed units may be due to the waitlist (pumped at the end of the public call). */
+  readonly #toPump = new Set<string>();
+  #pumping = false;
 
-  constructor(backend: LedgerBackend, options: { partitionSize?: number; reservingTimeoutMs?: number } = {}) {
+  constructor(
+    backend: LedgerBackend,
+    options: { partitionSize?: number; reservingTimeoutMs?: number; offerTtlMs?: number } = {},
+  ) {
     this.#backend = backend;
     this.#partitionSize = options.partitionSize ?? DEFAULT_PARTITION_SIZE;
     this.#reservingTimeoutMs = options.reservingTimeoutMs ?? 30_000;
+    this.#offerTtlMs = options.offerTtlMs ?? 900_000;
   }
 
   /** Creates the partitions of an event (idempotent). */
@@ -191,6 +289,7 @@ export class PartitionLedger {
         index,
         capacity,
         free: capacity,
+        pooled: 0,
         sold: 0,
         entries: {},
         nextExpiry: NO_EXPIRY,
@@ -213,15 +312,25 @@ export class PartitionLedger {
   }
 
   /**
-   * Reserves `quantity` units for a new hold (idempotent on `id`: a retry continues where a
-   * crashed attempt stopped). Steps: insert the hold (`reserving`), take the user's units, then
+   * Reserves `quantity` public units for a new hold (idempotent on `id`: a retry continues where
+   * a crashed attempt stopped). Steps: insert the hold (`reserving`), take the user's units, then
    * per partition: record it in `parts`, take; finally `reserving → active`.
    */
   async reserve(
     request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt'>,
     now: number,
   ): Promise<ReserveOutcome> {
+    const outcome = await this.#reserve({ ...request, source: 'free', entryId: null }, now);
+    await this.#pumpDue(now);
+    return outcome;
+  }
+
+  async #reserve(
+    request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt' | 'source' | 'entryId'>,
+    now: number,
+  ): Promise<ReserveOutcome> {
     const event = this.#event(request.eventId);
+    const source = request.source;
     const hold = await this.#backend.insertHold({
       ...request,
       status: 'reserving',
@@ -255,7 +364,9 @@ export class PartitionLedger {
     let repaired = false;
     for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
       const counters = await this.#backend.partitionCounters(hold.eventId);
-      const usable = counters.filter((c) => !taken.has(c.index) && c.free > 0);
+      const usable = counters
+        .filter((c) => !taken.has(c.index) && c[source] > 0)
+        .map((c) => ({ index: c.index, free: c[source] }));
       const free = sum(usable.map((c) => c.free));
       if (free < hold.quantity - got) {
         if (repaired || !(await this.#repairPartitions(hold.eventId, counters, now))) {
@@ -273,10 +384,13 @@ export class PartitionLedger {
             return this.#lost(hold, now);
           }
         }
-        const quantity = await this.#backend.take(hold.eventId, step.index, hold.id, {
-          quantity: step.quantity,
-          expiresAt: hold.expiresAt,
-        });
+        const quantity = await this.#backend.take(
+          hold.eventId,
+          step.index,
+          hold.id,
+          { quantity: step.quantity, expiresAt: hold.expiresAt },
+          source,
+        );
         if (quantity > 0) {
           taken.set(step.index, quantity);
           got += quantity;
@@ -288,8 +402,9 @@ export class PartitionLedger {
       await this.#abort(hold, now);
       return { status: 'sold_out', free: 0 };
     }
-    if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'active' })))
+    if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'active' }))) {
       return this.#lost(hold, now);
+    }
     return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active' } };
   }
 
@@ -310,11 +425,13 @@ export class PartitionLedger {
     return this.#backend.transitionHold(holdId, ['active'], { expiresAt }, now);
   }
 
-  /** Releases a live hold: `active → released`, then its units go back to the partitions. */
+  /** Releases a live hold: `active → released`, then its units go back (to the waitlist first). */
   async release(holdId: string, now: number): Promise<LedgerHold | undefined> {
     await this.#backend.transitionHold(holdId, ['active'], { status: 'released' }, now);
     const hold = await this.#backend.getHold(holdId);
-    return hold ? this.resolve(hold, now) : undefined;
+    const resolved = hold ? await this.resolve(hold, now) : undefined;
+    await this.#pumpDue(now);
+    return resolved;
   }
 
   /** Sells a live hold to `paymentId`: `active → sold`, then its entries become sold units. Idempotent per payment. */
@@ -323,6 +440,7 @@ export class PartitionLedger {
     const stored = await this.#backend.getHold(holdId);
     if (!stored) return undefined;
     const hold = await this.resolve(stored, now);
+    await this.#pumpDue(now);
     if (hold.status !== 'sold') return { status: 'not_live', hold };
     return hold.paymentId === paymentId ? { status: 'sold', hold } : { status: 'already_paid', hold };
   }
@@ -330,13 +448,16 @@ export class PartitionLedger {
   /** A hold as it stands at `now`, with any settlement a crash left unfinished completed. */
   async getHold(holdId: string, now: number): Promise<LedgerHold | undefined> {
     const hold = await this.#backend.getHold(holdId);
-    return hold ? this.resolve(hold, now) : undefined;
+    const resolved = hold ? await this.resolve(hold, now) : undefined;
+    await this.#pumpDue(now);
+    return resolved;
   }
 
   /**
    * Finishes whatever is due for `hold` at `now`: a hold past its expiry (or a `reserving` one
    * past the reserving timeout) is decided `expired`/`rejected`; a decided hold whose partitions
-   * were not settled gets its entries freed (or sold) and its user units returned. Idempotent.
+   * were not settled gets its entries sold, or freed (to the waitlist's pool while anyone waits),
+   * and its user units returned. Idempotent.
    */
   async resolve(hold: LedgerHold, now: number): Promise<LedgerHold> {
     let current = hold;
@@ -350,24 +471,176 @@ export class PartitionLedger {
       current = (await this.#backend.getHold(current.id))!;
     }
     if (current.status === 'reserving' || current.status === 'active' || current.settled) return current;
-    const to = current.status === 'sold' ? 'sold' : 'free';
+    const sold = current.status === 'sold';
+    const to: Pool | 'sold' = sold ? 'sold' : (await this.#waiting(current.eventId)) ? 'pooled' : 'free';
     for (const index of current.parts) {
       const quantity = await this.#backend.readEntry(current.eventId, index, current.id);
       if (quantity !== undefined) await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to);
     }
-    if (to === 'free' && this.#event(current.eventId).perUserLimit !== null) {
+    if (!sold && this.#event(current.eventId).perUserLimit !== null) {
       await this.#backend.userGive(current.eventId, current.userId, current.id);
     }
+    // A rejected offer never reached its user: the pump that made it decides what the entry does next.
+    if (current.entryId !== null && current.status !== 'rejected') {
+      const seq = seqOf(current.entryId);
+      const status: LedgerEntryStatus = sold ? 'purchased' : current.status === 'released' ? 'declined' : 'expired';
+      if (await this.#backend.transitionEntry(current.eventId, seq, ['offered', 'offering'], { status })) {
+        await this.#backend.releaseJoin(current.eventId, current.userId, seq);
+      }
+    }
     await this.#backend.transitionHold(current.id, [current.status], { settled: true });
+    if (!sold) this.#toPump.add(current.eventId);
     return { ...current, settled: true };
   }
 
+  /** Whether anyone waits in line (the entry at the head exists). */
+  async #waiting(eventId: string): Promise<boolean> {
+    const queue = await this.#backend.readQueue(eventId);
+    return (await this.#backend.getEntry(eventId, queue.head)) !== undefined;
+  }
+
+  // ---------------------------------------------------------------- waitlist
+
+  /**
+   * Puts a user in line for `quantity` units (idempotent per user while the entry waits or holds
+   * an offer): the entry is inserted at the first free position after the queue's `seq` hint, then
+   * the user's claim names it; an entry that lost the claim to an earlier one is skipped when served.
+   */
+  async join(request: { eventId: string; userId: string; quantity: number }, now: number): Promise<LedgerEntry> {
+    const queue = await this.#backend.readQueue(request.eventId);
+    let seq = queue.seq + 1;
+    const entry = (n: number): LedgerEntry => ({
+      id: `${request.eventId}#${n}`,
+      eventId: request.eventId,
+      seq: n,
+      userId: request.userId,
+      quantity: request.quantity,
+      status: 'waiting',
+      attempt: 0,
+      holdId: null,
+      joinedAt: now,
+    });
+    while (!(await this.#backend.insertEntry(entry(seq)))) seq++;
+    await this.#backend.noteSeq(request.eventId, seq);
+    const claimed = await this.#backend.claimJoin(request.eventId, request.userId, seq);
+    if (claimed !== seq) await this.#backend.transitionEntry(request.eventId, seq, ['waiting'], { status: 'skipped' });
+    this.#toPump.add(request.eventId);
+    await this.#pumpDue(now);
+    return (await this.#backend.getEntry(request.eventId, claimed)) ?? entry(claimed);
+  }
+
+  /** An entry by id. */
+  async entry(eventId: string, entryId: string): Promise<LedgerEntry | undefined> {
+    return this.#backend.getEntry(eventId, seqOf(entryId));
+  }
+
+  /** Serves the line of every event whose units were freed during this call. */
+  async #pumpDue(now: number): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#toPump.size > 0) {
+        const [eventId] = this.#toPump as Set<string>;
+        this.#toPump.delete(eventId!);
+        await this.pump(eventId!, now);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /**
+   * Serves the line in order. For the entry at the head: `waiting → offering` (once the pool
+   * plus free units cover it; free units move to the pool first), reserve the offer hold from the
+   * pool, write its notice, `offering → offered`, and only then move the head. Every step is
+   * idempotent, so whoever pumps next continues after a crash; when nobody waits, the pool goes
+   * back to the public.
+   */
+  async pump(eventId: string, now: number): Promise<void> {
+    for (let served = 0; served < 10_000; served++) {
+      const queue = await this.#backend.readQueue(eventId);
+      const entry = await this.#backend.getEntry(eventId, queue.head);
+      if (!entry) {
+        await this.#moveAll(eventId, 'pooled', 'free');
+        return;
+      }
+      if (entry.status === 'waiting') {
+        const counters = await this.#backend.partitionCounters(eventId);
+        const pooled = sum(counters.map((c) => c.pooled));
+        if (pooled < entry.quantity) {
+          // Reserved ahead of the public: free units go to the line while anyone waits.
+          await this.#moveAll(eventId, 'free', 'pooled', counters);
+          const after = sum((await this.#backend.partitionCounters(eventId)).map((c) => c.pooled));
+          if (after < entry.quantity) return;
+        }
+        const attempt = entry.attempt + 1;
+        await this.#backend.transitionEntry(eventId, entry.seq, ['waiting'], {
+          status: 'offering',
+          attempt,
+          holdId: `o_${entry.id}_${attempt}`,
+        });
+        continue;
+      }
+      if (entry.status === 'offering') {
+        const holdId = entry.holdId!;
+        const outcome = await this.#reserve(
+          {
+            id: holdId,
+            eventId,
+            userId: entry.userId,
+            quantity: entry.quantity,
+            expiresAt: now + this.#offerTtlMs,
+            source: 'pooled',
+            entryId: entry.id,
+          },
+          now,
+        );
+        if (outcome.status === 'per_user_limit') {
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'skipped' });
+          await this.#backend.releaseJoin(eventId, entry.userId, entry.seq);
+        } else if (outcome.status === 'ok') {
+          // The notice is written before the head moves: a crash here is finished by the next pump.
+          await this.#backend.insertNotice({
+            id: `n_${holdId}`,
+            eventId,
+            userId: entry.userId,
+            holdId,
+            entryId: entry.id,
+            quantity: entry.quantity,
+            expiresAt: outcome.hold.expiresAt,
+            delivered: false,
+          });
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'offered' });
+        } else {
+          // The pool shrank under us (returned to the public a moment ago), or this attempt's hold
+          // was rejected after a crash: back in line, and a new attempt gets a new hold id.
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'waiting' });
+          if (outcome.status === 'sold_out') return;
+        }
+        continue;
+      }
+      await this.#backend.advanceHead(eventId, entry.seq);
+    }
+  }
+
+  async #moveAll(eventId: string, from: Pool, to: Pool, counters?: readonly PartitionCounters[]): Promise<void> {
+    for (const counter of counters ?? (await this.#backend.partitionCounters(eventId))) {
+      if (counter[from] > 0) await this.#backend.moveUnits(eventId, counter.index, from, to, counter[from]);
+    }
+  }
+
+  /** Undelivered offer notices (the outbox), oldest first. */
+  pendingNotices(limit: number): Promise<LedgerNotice[]> {
+    return this.#backend.pendingNotices(limit);
+  }
+
+  /** Marks a notice delivered (after the notifier took it: delivery is at least once). */
+  markDelivered(noticeId: string): Promise<void> {
+    return this.#backend.markDelivered(noticeId);
+  }
+
   /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
-  async #repairPartitions(
-    eventId: string,
-    counters: readonly Pick<PartitionDoc, 'index' | 'nextExpiry' | 'free'>[],
-    now: number,
-  ): Promise<boolean> {
+  async #repairPartitions(eventId: string, counters: readonly PartitionCounters[], now: number): Promise<boolean> {
     let freed = false;
     for (const counter of counters) {
       if (counter.nextExpiry > now) continue;
@@ -380,11 +653,9 @@ export class PartitionLedger {
           continue;
         }
         const stored = await this.#backend.getHold(holdId);
-        const hold = stored ? await this.resolve(stored, now) : undefined;
-        if (!hold) {
-          // An entry without a hold document cannot be made by the ledger (the hold is inserted first).
-          continue;
-        }
+        // An entry without a hold document cannot be made by the ledger (the hold is inserted first).
+        if (!stored) continue;
+        const hold = await this.resolve(stored, now);
         if (hold.status === 'active' || hold.status === 'reserving') {
           // Extended by beginPayment after the entry was written: refresh the cached expiry.
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
@@ -411,19 +682,21 @@ export class PartitionLedger {
     return freed;
   }
 
-  /** Counts at `now`, judging expiry from the entries (reads every partition: for availability and checks). */
+  /** Counts at `now`, judging expiry from the entries (reads the partitions whose entries may have expired). */
   async counts(
     eventId: string,
     now: number,
-  ): Promise<{ capacity: number; sold: number; held: number; available: number }> {
+  ): Promise<{ capacity: number; sold: number; held: number; pooled: number; available: number }> {
     const counters = await this.#backend.partitionCounters(eventId);
     let capacity = 0;
     let sold = 0;
     let held = 0;
+    let pooled = 0;
     for (const counter of counters) {
       capacity += counter.capacity;
       sold += counter.sold;
-      const inEntries = counter.capacity - counter.free - counter.sold;
+      pooled += counter.pooled;
+      const inEntries = counter.capacity - counter.free - counter.pooled - counter.sold;
       if (inEntries === 0) continue;
       if (counter.nextExpiry > now) {
         held += inEntries;
@@ -432,14 +705,14 @@ export class PartitionLedger {
       const partition = await this.#backend.readPartition(eventId, counter.index);
       for (const entry of Object.values(partition?.entries ?? {})) if (entry.expiresAt > now) held += entry.quantity;
     }
-    return { capacity, sold, held, available: capacity - sold - held };
+    return { capacity, sold, held, pooled, available: capacity - sold - held - pooled };
   }
 
   /**
-   * Checks the ledger's invariants for an event: per partition `free + sold + Σ entries =
-   * capacity` and `free >= 0`; every entry belongs to a hold that lists the partition; every
-   * settled hold has no entries left; every active hold's entries sum to its quantity; user
-   * counters equal the sum of their entries and stay within the limit. Returns the problems found.
+   * Checks the ledger's invariants for an event: per partition `free + pooled + sold + Σ entries
+   * = capacity`, no negative counter; every entry belongs to a known hold; every settled hold has
+   * no entries left; every active hold's entries sum to its quantity; user counters equal the sum
+   * of their entries and stay within the limit. Returns the problems found.
    */
   async check(eventId: string, holds: readonly LedgerHold[]): Promise<string[]> {
     const event = this.#event(eventId);
@@ -452,10 +725,11 @@ export class PartitionLedger {
         inEntries += entry.quantity;
         byHold.set(holdId, (byHold.get(holdId) ?? 0) + entry.quantity);
       }
-      if (partition.free < 0) problems.push(`partition ${partition.index}: free ${partition.free} < 0`);
-      if (partition.free + partition.sold + inEntries !== partition.capacity) {
+      const { index, free, pooled, sold, capacity } = partition;
+      if (free < 0 || pooled < 0 || sold < 0) problems.push(`partition ${index}: negative counter`);
+      if (free + pooled + sold + inEntries !== capacity) {
         problems.push(
-          `partition ${partition.index}: free ${partition.free} + sold ${partition.sold} + held ${inEntries} != capacity ${partition.capacity}`,
+          `partition ${index}: free ${free} + pooled ${pooled} + sold ${sold} + held ${inEntries} != capacity ${capacity}`,
         );
       }
     }
@@ -463,10 +737,8 @@ export class PartitionLedger {
     for (const [holdId, units] of byHold) {
       const hold = known.get(holdId);
       if (!hold) problems.push(`entries of unknown hold ${holdId}`);
-      else if (hold.settled)
+      else if (hold.settled) {
         problems.push(`settled hold ${holdId} (${hold.status}) still has ${units} units in partitions`);
-      else if (hold.status === 'active' && units !== hold.quantity) {
-        problems.push(`active hold ${holdId} has ${units} of ${hold.quantity} units in partitions`);
       }
     }
     for (const hold of holds) {
@@ -478,14 +750,20 @@ export class PartitionLedger {
       for (const userId of new Set(holds.map((h) => h.userId))) {
         const user = await this.#backend.readUser(eventId, userId);
         if (!user) continue;
-        const sum = Object.values(user.entries).reduce((a, b) => a + b, 0);
-        if (sum !== user.units) problems.push(`user ${userId}: units ${user.units} != Σ entries ${sum}`);
-        if (user.units > event.perUserLimit)
+        const total = sum(Object.values(user.entries));
+        if (total !== user.units) problems.push(`user ${userId}: units ${user.units} != Σ entries ${total}`);
+        if (user.units > event.perUserLimit) {
           problems.push(`user ${userId}: ${user.units} units > limit ${event.perUserLimit}`);
+        }
       }
     }
     return problems;
   }
+}
+
+/** The line position of an entry id (`<eventId>#<seq>`). */
+function seqOf(entryId: string): number {
+  return Number(entryId.slice(entryId.lastIndexOf('#') + 1));
 }
 
 /**
@@ -494,7 +772,7 @@ export class PartitionLedger {
  * largest free slices first.
  */
 function plan(
-  counters: readonly Pick<PartitionDoc, 'index' | 'free'>[],
+  counters: readonly { index: number; free: number }[],
   quantity: number,
   seed: number,
 ): { index: number; quantity: number }[] {

@@ -241,6 +241,11 @@ class FakeCollection {
           case '$inc':
             setPath(doc, path, ((getPath(doc, path) as number) ?? 0) + (value as number));
             break;
+          case '$max': {
+            const current = getPath(doc, path) as number | undefined;
+            if (current === undefined || (value as number) > current) setPath(doc, path, value);
+            break;
+          }
           case '$min': {
             const current = getPath(doc, path) as number | undefined;
             if (current === undefined || (value as number) < current) setPath(doc, path, value);

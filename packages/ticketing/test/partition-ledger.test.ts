@@ -63,9 +63,9 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       const out = await ledger.reserve(hold(eventId, 'h1', 'ada', 3, 0), 0);
       expect(out.status).toBe('ok');
       expect(out.status === 'ok' && out.hold.parts).toHaveLength(1);
-      expect(await ledger.counts(eventId, 0)).toEqual({ capacity: 35, sold: 0, held: 3, available: 32 });
+      expect(await ledger.counts(eventId, 0)).toEqual({ capacity: 35, sold: 0, held: 3, pooled: 0, available: 32 });
       expect((await ledger.release('h1', 1))?.status).toBe('released');
-      expect(await ledger.counts(eventId, 1)).toEqual({ capacity: 35, sold: 0, held: 0, available: 35 });
+      expect(await ledger.counts(eventId, 1)).toEqual({ capacity: 35, sold: 0, held: 0, pooled: 0, available: 35 });
       expect(await ledger.check(eventId, await allHolds(ledger, ['h1'], 1))).toEqual([]);
     });
 
@@ -108,7 +108,7 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       expect((await ledger.sell('a', 'p1', 2))?.status).toBe('sold');
       expect((await ledger.sell('a', 'p2', 2))?.status).toBe('already_paid');
       expect((await ledger.sell('b', 'p3', TTL))?.status).toBe('not_live');
-      expect(await ledger.counts(eventId, TTL)).toEqual({ capacity: 30, sold: 12, held: 0, available: 18 });
+      expect(await ledger.counts(eventId, TTL)).toEqual({ capacity: 30, sold: 12, held: 0, pooled: 0, available: 18 });
       expect(await ledger.check(eventId, await allHolds(ledger, ['a', 'b'], TTL))).toEqual([]);
     });
 
@@ -140,13 +140,93 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       const counts = await ledger.counts(eventId, 1);
       const live = holds.filter((h) => h.status === 'active').reduce((s, h) => s + h.quantity, 0);
       const sold = holds.filter((h) => h.status === 'sold').reduce((s, h) => s + h.quantity, 0);
-      expect(counts).toEqual({ capacity: 100, sold, held: live, available: 100 - sold - live });
+      expect(counts).toEqual({ capacity: 100, sold, held: live, pooled: 0, available: 100 - sold - live });
       const perUser = new Map<string, number>();
       for (const h of holds.filter((x) => x.status === 'active' || x.status === 'sold')) {
         perUser.set(h.userId, (perUser.get(h.userId) ?? 0) + h.quantity);
       }
       for (const units of perUser.values()) expect(units).toBeLessThanOrEqual(6);
     });
+
+    it('waitlist: FIFO offers from freed units, a notice per offer, the line moves on when an offer expires', async () => {
+      const { ledger, eventId } = await setup(10, null, 4);
+      await ledger.reserve(hold(eventId, 'a', 'ada', 10, 0), 0);
+      const b = await ledger.join({ eventId, userId: 'bob', quantity: 3 }, 1);
+      const c = await ledger.join({ eventId, userId: 'cy', quantity: 2 }, 2);
+      const d = await ledger.join({ eventId, userId: 'dee', quantity: 6 }, 3);
+      expect([b.seq, c.seq, d.seq]).toEqual([1, 2, 3]);
+      expect((await ledger.join({ eventId, userId: 'bob', quantity: 3 }, 4)).seq).toBe(1); // idempotent per user
+      await ledger.release('a', 5);
+      const offered = await Promise.all([b, c, d].map((e) => ledger.entry(eventId, e.id)));
+      expect(offered.map((e) => e?.status)).toEqual(['offered', 'offered', 'waiting']);
+      // The 5 units left wait for dee (who wants 6): reserved ahead of the public.
+      expect(await ledger.counts(eventId, 5)).toMatchObject({ held: 5, pooled: 5, available: 0 });
+      expect((await ledger.reserve(hold(eventId, 'pub', 'eve', 1, 6), 6)).status).toBe('sold_out');
+      const notices = await ledger.pendingNotices(10);
+      expect(notices.map((n) => [n.userId, n.quantity])).toEqual([
+        ['bob', 3],
+        ['cy', 2],
+      ]);
+      // cy's offer expires unused: its 2 units join the pool, which now covers dee's 6.
+      const later = 5 + 900_000;
+      await ledger.getHold(offered[1]!.holdId!, later);
+      expect((await ledger.entry(eventId, c.id))?.status).toBe('expired');
+      expect((await ledger.entry(eventId, d.id))?.status).toBe('offered');
+      expect((await ledger.pendingNotices(10)).map((n) => n.userId)).toContain('dee');
+      await ledger.getHold(offered[0]!.holdId!, later); // bob's offer expired too: nobody waits, back to the public
+      const counts = await ledger.counts(eventId, later);
+      expect(counts).toMatchObject({ held: 6, pooled: 0, available: 4 });
+      const holds = await allHolds(ledger, ['a', 'pub', offered[0]!.holdId!, offered[1]!.holdId!], later);
+      const dee = (await ledger.entry(eventId, d.id))!;
+      holds.push((await ledger.getHold(dee.holdId!, later))!);
+      expect(await ledger.check(eventId, holds)).toEqual([]);
+    });
+
+    it('waitlist: an offer beyond the per-user limit is skipped; a sold offer marks the entry purchased', async () => {
+      const { ledger, eventId } = await setup(4, 2, 4);
+      await ledger.reserve(hold(eventId, 'a', 'ada', 2, 0), 0);
+      await ledger.reserve(hold(eventId, 'b', 'bob', 2, 0), 0);
+      const ada = await ledger.join({ eventId, userId: 'ada', quantity: 1 }, 1); // would make 3 > 2
+      const cy = await ledger.join({ eventId, userId: 'cy', quantity: 2 }, 1);
+      await ledger.release('b', 2);
+      expect((await ledger.entry(eventId, ada.id))?.status).toBe('skipped');
+      const offer = (await ledger.entry(eventId, cy.id))!;
+      expect(offer.status).toBe('offered');
+      expect((await ledger.sell(offer.holdId!, 'p1', 3))?.status).toBe('sold');
+      expect((await ledger.entry(eventId, cy.id))?.status).toBe('purchased');
+      expect(await ledger.counts(eventId, 3)).toMatchObject({ sold: 2, held: 2, pooled: 0, available: 0 });
+    });
+
+    it('waitlist: a release whose offer-making crashed at any step ends with exactly one offer and its notice', async () => {
+      for (let failAt = 1; ; failAt++) {
+        let crashedAtAll = false;
+        for (const mode of ['before', 'after'] as const) {
+          const { ledger, eventId, plan } = await setup(8, null, 4);
+          await ledger.reserve(hold(eventId, 'a', 'ada', 6, 0), 0);
+          await ledger.reserve(hold(eventId, 'b', 'bob', 2, 0), 0);
+          const w1 = await ledger.join({ eventId, userId: 'w1', quantity: 5 }, 1);
+          const w2 = await ledger.join({ eventId, userId: 'w2', quantity: 1 }, 1);
+          Object.assign(plan, { armed: true, failAt, mode, calls: 0 });
+          crashedAtAll ||= await ledger.release('a', 2).then(
+            () => false,
+            () => true,
+          );
+          plan.armed = false;
+          await ledger.release('a', 3); // the next access (a retried release) finishes the work
+          await ledger.pump(eventId, 3);
+          const entries = [(await ledger.entry(eventId, w1.id))!, (await ledger.entry(eventId, w2.id))!];
+          expect(entries.map((e) => e.status)).toEqual(['offered', 'offered']);
+          const notices = await ledger.pendingNotices(10);
+          expect(notices.map((n) => n.userId)).toEqual(['w1', 'w2']);
+          expect(notices.map((n) => n.holdId)).toEqual(entries.map((e) => e.holdId));
+          const ids = ['a', 'b', ...entries.map((e) => e.holdId!)];
+          for (let attempt = 1; attempt <= entries[0]!.attempt; attempt++) ids.push(`o_${w1.id}_${attempt}`);
+          expect(await ledger.counts(eventId, 3)).toMatchObject({ held: 8, pooled: 0, available: 0 });
+          expect(await ledger.check(eventId, await allHolds(ledger, new Set(ids), 3))).toEqual([]);
+        }
+        if (!crashedAtAll) break;
+      }
+    }, 120_000);
 
     // Crash injection: the backend throws before or after EACH call of the operation, then the
     // operation is retried, or nobody retries and the hold is read after the reserving timeout.
@@ -186,7 +266,13 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
             // Everything left over is released by expiry: the event ends whole.
             await ledger.getHold('big', TTL);
             await ledger.getHold('other', TTL);
-            expect(await ledger.counts(eventId, TTL)).toEqual({ capacity: 35, sold: 0, held: 0, available: 35 });
+            expect(await ledger.counts(eventId, TTL)).toEqual({
+              capacity: 35,
+              sold: 0,
+              held: 0,
+              pooled: 0,
+              available: 35,
+            });
             expect(await ledger.check(eventId, await allHolds(ledger, ['other', 'big'], TTL))).toEqual([]);
           }
         }
