@@ -4,6 +4,7 @@ import type {
   LedgerEntryStatus,
   LedgerHold,
   LedgerNotice,
+  LedgerReturn,
   PartitionDoc,
   PartitionEntry,
   Pool,
@@ -32,6 +33,9 @@ class MemoryLedgerBackend implements LedgerBackend {
   readonly #claims = new Map<string, number>();
   readonly #notices = new Map<string, LedgerNotice>();
   readonly #pending = new Set<string>();
+  readonly #returns = new Map<string, LedgerReturn>();
+  /** Return markers per partition (`eventId\u0000index`) and per user, as the MongoDB documents keep them. */
+  readonly #returnMarks = new Set<string>();
 
   async createPartitions(partitions: readonly PartitionDoc[]): Promise<void> {
     const eventId = partitions[0]?.eventId;
@@ -153,6 +157,51 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (this.#claims.get(key) === seq) this.#claims.delete(key);
   }
 
+  async insertReturn(record: LedgerReturn) {
+    const existing = this.#returns.get(record.id) ?? record;
+    this.#returns.set(record.id, existing);
+    return structuredClone(existing);
+  }
+
+  async getReturn(returnId: string) {
+    const record = this.#returns.get(returnId);
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async finishReturn(returnId: string) {
+    const record = this.#returns.get(returnId);
+    if (record) record.status = 'returned';
+  }
+
+  async unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool) {
+    const mark = `${eventId}\u0000${index}\u0000${returnId}`;
+    if (this.#returnMarks.has(mark)) return true;
+    const partition = this.#partition(eventId, index);
+    if (!partition || partition.sold < quantity) return false;
+    partition.sold -= quantity;
+    partition[to] += quantity;
+    this.#returnMarks.add(mark);
+    return true;
+  }
+
+  async clearReturn(eventId: string, index: number, returnId: string) {
+    this.#returnMarks.delete(`${eventId}\u0000${index}\u0000${returnId}`);
+  }
+
+  async userReturn(eventId: string, userId: string, holdId: string, returnId: string, quantity: number) {
+    const mark = `${eventId}\u0000${userId}\u0000user\u0000${returnId}`;
+    const user = this.#users.get(`${eventId}\u0000${userId}`);
+    if (!user || this.#returnMarks.has(mark)) return;
+    user.units -= quantity;
+    user.entries[holdId] = (user.entries[holdId] ?? 0) - quantity;
+    if (user.entries[holdId] === 0) delete user.entries[holdId];
+    this.#returnMarks.add(mark);
+  }
+
+  async userClearReturn(eventId: string, userId: string, returnId: string) {
+    this.#returnMarks.delete(`${eventId}\u0000${userId}\u0000user\u0000${returnId}`);
+  }
+
   async insertNotice(notice: LedgerNotice) {
     if (this.#notices.has(notice.id)) return;
     this.#notices.set(notice.id, { ...notice });
@@ -210,11 +259,11 @@ class MemoryLedgerBackend implements LedgerBackend {
     return user ? structuredClone(user) : undefined;
   }
 
-  async insertHold(hold: LedgerHold): Promise<LedgerHold> {
+  async insertHold(hold: LedgerHold) {
     const existing = this.#holds.get(hold.id);
-    if (existing) return { ...existing, parts: [...existing.parts] };
+    if (existing) return { hold: { ...existing, parts: [...existing.parts] }, inserted: false };
     this.#holds.set(hold.id, { ...hold, parts: [...hold.parts] });
-    return { ...hold, parts: [...hold.parts] };
+    return { hold: { ...hold, parts: [...hold.parts] }, inserted: true };
   }
 
   async getHold(holdId: string) {

@@ -6,6 +6,7 @@ import type {
   LedgerEntryStatus,
   LedgerHold,
   LedgerNotice,
+  LedgerReturn,
   PartitionDoc,
   PartitionEntry,
   Pool,
@@ -56,6 +57,7 @@ class MongoLedgerBackend implements LedgerBackend {
   readonly #entries: Collection<Document>;
   readonly #claims: Collection<Document>;
   readonly #outbox: Collection<Document>;
+  readonly #returns: Collection<Document>;
   #order = 0;
   #ready: Promise<void> | null = null;
 
@@ -67,6 +69,7 @@ class MongoLedgerBackend implements LedgerBackend {
     this.#entries = db.collection(`${prefix}waitlist`);
     this.#claims = db.collection(`${prefix}waitlist_claims`);
     this.#outbox = db.collection(`${prefix}offer_outbox`);
+    this.#returns = db.collection(`${prefix}ledger_returns`);
   }
 
   #init(): Promise<void> {
@@ -233,6 +236,62 @@ class MongoLedgerBackend implements LedgerBackend {
     await this.#claims.deleteMany({ _id: userId(eventId, user), seq } as Document);
   }
 
+  async insertReturn(record: LedgerReturn) {
+    try {
+      await this.#returns.insertOne({ ...record, _id: record.id } as Document);
+      return structuredClone(record);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const { _id, ...rest } = (await this.#returns.findOne({ _id: record.id } as Document))!;
+    return rest as LedgerReturn;
+  }
+
+  async getReturn(returnId: string) {
+    const raw = await this.#returns.findOne({ _id: returnId } as Document);
+    if (!raw) return undefined;
+    const { _id, ...rest } = raw;
+    return rest as LedgerReturn;
+  }
+
+  async finishReturn(returnId: string) {
+    await this.#returns.updateOne({ _id: returnId } as Document, { $set: { status: 'returned' } });
+  }
+
+  async unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool) {
+    const mark = `returns.${fieldKey(returnId)}`;
+    const written = await this.#partitions.updateOne(
+      { _id: partitionId(eventId, index), sold: { $gte: quantity }, [mark]: { $exists: false } } as Document,
+      { $inc: { sold: -quantity, [to]: quantity }, $set: { [mark]: quantity } },
+    );
+    if (written.matchedCount === 1) return true;
+    const marked = await this.#partitions.findOne(
+      { _id: partitionId(eventId, index), [mark]: { $exists: true } } as Document,
+      { projection: { _id: 1 } },
+    );
+    return marked !== null;
+  }
+
+  async clearReturn(eventId: string, index: number, returnId: string) {
+    await this.#partitions.updateOne({ _id: partitionId(eventId, index) } as Document, {
+      $unset: { [`returns.${fieldKey(returnId)}`]: '' },
+    });
+  }
+
+  async userReturn(eventId: string, user: string, holdId: string, returnId: string, quantity: number) {
+    const mark = `returns.${fieldKey(returnId)}`;
+    await this.#users.updateOne({ _id: userId(eventId, user), [mark]: { $exists: false } } as Document, {
+      $inc: { units: -quantity, [`entries.${fieldKey(holdId)}`]: -quantity },
+      $set: { [mark]: quantity },
+    });
+  }
+
+  async userClearReturn(eventId: string, user: string, returnId: string) {
+    await this.#users.updateOne({ _id: userId(eventId, user) } as Document, {
+      $unset: { [`returns.${fieldKey(returnId)}`]: '' },
+    });
+  }
+
   async insertNotice(notice: LedgerNotice) {
     const order = `${Date.now().toString(36).padStart(9, '0')}${(++this.#order).toString(36).padStart(7, '0')}`;
     try {
@@ -304,14 +363,14 @@ class MongoLedgerBackend implements LedgerBackend {
     return raw ? { units: raw.units as number, entries: decodeEntries<number>(raw.entries) } : undefined;
   }
 
-  async insertHold(hold: LedgerHold): Promise<LedgerHold> {
+  async insertHold(hold: LedgerHold) {
     try {
       await this.#holds.insertOne({ ...hold, _id: hold.id } as Document);
-      return { ...hold, parts: [...hold.parts] };
+      return { hold: { ...hold, parts: [...hold.parts] }, inserted: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    return (await this.getHold(hold.id))!;
+    return { hold: (await this.getHold(hold.id))!, inserted: false };
   }
 
   async getHold(holdId: string): Promise<LedgerHold | undefined> {

@@ -138,6 +138,22 @@ export interface PartitionDoc {
 /** The small counters of a partition (no entries). */
 export type PartitionCounters = Pick<PartitionDoc, 'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold'>;
 
+/** A ticket return: sold units given back, step by step (one document, unique on `id`). */
+export interface LedgerReturn {
+  /** Unique per return (derived from the order and tickets by the caller). */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** The sold hold the units came from. */
+  holdId: string;
+  /** Its buyer. */
+  userId: string;
+  /** The partitions and units to give back, chosen when the return was recorded. */
+  steps: { index: number; quantity: number }[];
+  /** `returning` until every step is applied. */
+  status: 'returning' | 'returned';
+}
+
 /** A per-user-per-event counter (events with a per-user limit). */
 export interface UserUnitsDoc {
   /** Units the user holds or bought. */
@@ -187,6 +203,23 @@ export interface LedgerBackend {
   claimJoin(eventId: string, userId: string, seq: number): Promise<number>;
   /** Removes the user's claim if it is at `seq` (the entry left the line). */
   releaseJoin(eventId: string, userId: string, seq: number): Promise<void>;
+  /** Inserts a return unless its id exists; returns the stored one either way. */
+  insertReturn(record: LedgerReturn): Promise<LedgerReturn>;
+  /** A return by id. */
+  getReturn(returnId: string): Promise<LedgerReturn | undefined>;
+  /** Marks a return `returned` (idempotent). */
+  finishReturn(returnId: string): Promise<void>;
+  /**
+   * Moves `quantity` sold units back to `to` in one partition once per `returnId` (a marker
+   * `returns.<id>` is set in the same write); true when moved now or before.
+   */
+  unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool): Promise<boolean>;
+  /** Removes the return marker from a partition. */
+  clearReturn(eventId: string, index: number, returnId: string): Promise<void>;
+  /** Takes `quantity` off the user's units for `holdId` once per `returnId`. */
+  userReturn(eventId: string, userId: string, holdId: string, returnId: string, quantity: number): Promise<void>;
+  /** Removes the return marker from the user's counter. */
+  userClearReturn(eventId: string, userId: string, returnId: string): Promise<void>;
   /** Inserts a notice unless its id exists. */
   insertNotice(notice: LedgerNotice): Promise<void>;
   /** Undelivered notices, oldest first, at most `limit`. */
@@ -203,8 +236,8 @@ export interface LedgerBackend {
   userGive(eventId: string, userId: string, holdId: string): Promise<void>;
   /** The user's counter document. */
   readUser(eventId: string, userId: string): Promise<UserUnitsDoc | undefined>;
-  /** Inserts a hold unless its id exists; returns the stored hold either way. */
-  insertHold(hold: LedgerHold): Promise<LedgerHold>;
+  /** Inserts a hold unless its id exists; returns the stored hold either way, and whether this call inserted it. */
+  insertHold(hold: LedgerHold): Promise<{ hold: LedgerHold; inserted: boolean }>;
   /** A hold. */
   getHold(holdId: string): Promise<LedgerHold | undefined>;
   /** Applies `set` if the hold's status is one of `from` (and, with `liveAt`, `expiresAt > liveAt`); true when applied. */
@@ -331,10 +364,14 @@ export class PartitionLedger {
   ): Promise<ReserveOutcome> {
     const event = this.#event(request.eventId);
     const source = request.source;
-    const hold = await this.#backend.insertHold({
+    // First guess: the whole hold from one partition picked by the hold id, recorded with the hold
+    // itself, so an uncontended hold costs three writes (hold, take, activate) and no counter read.
+    const partitions = Math.ceil(event.capacity / this.#partitionSize);
+    const guess = request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    const { hold, inserted } = await this.#backend.insertHold({
       ...request,
       status: 'reserving',
-      parts: [],
+      parts: guess >= 0 ? [guess] : [],
       createdAt: now,
       paymentId: null,
       settled: false,
@@ -356,9 +393,20 @@ export class PartitionLedger {
     const parts = new Set(hold.parts);
     /** Units this hold has in each partition (a retry after a crash finds the earlier takes). */
     const taken = new Map<number, number>();
-    for (const index of parts) {
-      const quantity = await this.#backend.readEntry(hold.eventId, index, hold.id);
-      if (quantity !== undefined) taken.set(index, quantity);
+    if (inserted && guess >= 0) {
+      const quantity = await this.#backend.take(
+        hold.eventId,
+        guess,
+        hold.id,
+        { quantity: hold.quantity, expiresAt: hold.expiresAt },
+        source,
+      );
+      if (quantity > 0) taken.set(guess, quantity);
+    } else {
+      for (const index of parts) {
+        const quantity = await this.#backend.readEntry(hold.eventId, index, hold.id);
+        if (quantity !== undefined) taken.set(index, quantity);
+      }
     }
     let got = sum(taken.values());
     let repaired = false;
@@ -627,6 +675,64 @@ export class PartitionLedger {
     for (const counter of counters ?? (await this.#backend.partitionCounters(eventId))) {
       if (counter[from] > 0) await this.#backend.moveUnits(eventId, counter.index, from, to, counter[from]);
     }
+  }
+
+  /**
+   * Gives `quantity` sold units of a sold hold back (a ticket return), once per `returnId`: the
+   * return document records the partitions first; each partition moves its sold units back with a
+   * marker in the same write, so a retry after a crash at any step applies each step once. The
+   * units go to the waitlist's pool while anyone waits.
+   */
+  async returnUnits(holdId: string, returnId: string, quantity: number, now: number): Promise<boolean> {
+    const hold = await this.#backend.getHold(holdId);
+    if (!hold || hold.status !== 'sold') return false;
+    const recorded = await this.#backend.getReturn(returnId);
+    if (recorded) return this.#applyReturn(hold, recorded, now);
+    const counters = await this.#backend.partitionCounters(hold.eventId);
+    const ours = new Set(hold.parts);
+    const steps: { index: number; quantity: number }[] = [];
+    let left = quantity;
+    for (const counter of [...counters].sort((a, b) => Number(ours.has(b.index)) - Number(ours.has(a.index)))) {
+      if (left === 0) break;
+      const take = Math.min(left, counter.sold);
+      if (take > 0) steps.push({ index: counter.index, quantity: take });
+      left -= take;
+    }
+    if (left > 0) return false;
+    const record = await this.#backend.insertReturn({
+      id: returnId,
+      eventId: hold.eventId,
+      holdId,
+      userId: hold.userId,
+      steps,
+      status: 'returning',
+    });
+    return this.#applyReturn(hold, record, now);
+  }
+
+  async #applyReturn(hold: LedgerHold, record: LedgerReturn, now: number): Promise<boolean> {
+    const { id: returnId, holdId } = record;
+    if (record.status === 'returning') {
+      const to: Pool = (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
+      let applied = true;
+      for (const step of record.steps) {
+        applied = (await this.#backend.unsell(hold.eventId, step.index, returnId, step.quantity, to)) && applied;
+      }
+      // Another return took the last sold units of a chosen partition first: not finished, reported.
+      if (!applied) return false;
+      const units = sum(record.steps.map((s) => s.quantity));
+      if (this.#event(hold.eventId).perUserLimit !== null) {
+        await this.#backend.userReturn(hold.eventId, hold.userId, holdId, returnId, units);
+      }
+      await this.#backend.finishReturn(returnId);
+    }
+    for (const step of record.steps) await this.#backend.clearReturn(hold.eventId, step.index, returnId);
+    if (this.#event(hold.eventId).perUserLimit !== null) {
+      await this.#backend.userClearReturn(hold.eventId, hold.userId, returnId);
+    }
+    this.#toPump.add(hold.eventId);
+    await this.#pumpDue(now);
+    return true;
   }
 
   /** Undelivered offer notices (the outbox), oldest first. */

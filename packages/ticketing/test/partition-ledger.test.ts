@@ -228,6 +228,36 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       }
     }, 120_000);
 
+    it('a return crashed at any step gives the units back exactly once (to the waitlist first)', async () => {
+      for (let failAt = 1; ; failAt++) {
+        let crashedAtAll = false;
+        for (const mode of ['before', 'after'] as const) {
+          const { ledger, eventId, plan } = await setup(12, 10, 4);
+          await ledger.reserve(hold(eventId, 'a', 'ada', 6, 0), 0);
+          await ledger.reserve(hold(eventId, 'b', 'bob', 6, 0), 0);
+          await ledger.sell('a', 'pa', 1);
+          const w = await ledger.join({ eventId, userId: 'w', quantity: 2 }, 1);
+          Object.assign(plan, { armed: true, failAt, mode, calls: 0 });
+          crashedAtAll ||= await ledger.returnUnits('a', 'r1', 5, 2).then(
+            () => false,
+            () => true,
+          );
+          plan.armed = false;
+          expect(await ledger.returnUnits('a', 'r1', 5, 3)).toBe(true); // the retry
+          expect(await ledger.returnUnits('a', 'r1', 5, 3)).toBe(true); // and a duplicate
+          const offer = (await ledger.entry(eventId, w.id))!;
+          expect(offer.status).toBe('offered');
+          // 1 sold, 6 held by bob, 2 offered to w, 3 back to the public once nobody waits
+          expect(await ledger.counts(eventId, 3)).toMatchObject({ sold: 1, held: 8, pooled: 0, available: 3 });
+          const holds = await allHolds(ledger, ['a', 'b', offer.holdId!], 3);
+          expect(await ledger.check(eventId, holds)).toEqual([]);
+          // ada may buy again up to the limit: 1 kept + 9 = 10
+          expect((await ledger.reserve(hold(eventId, 'a2', 'ada', 3, 3), 3)).status).toBe('ok');
+        }
+        if (!crashedAtAll) break;
+      }
+    }, 120_000);
+
     // Crash injection: the backend throws before or after EACH call of the operation, then the
     // operation is retried, or nobody retries and the hold is read after the reserving timeout.
     it('a multi-partition hold crashed at any step is either completed by a retry or fully released', async () => {
