@@ -4,7 +4,9 @@ import type { AuditEntry, AuditType, Notice, RefundReason, WaitlistEntryStatus }
 
 /** The static description of an event, as created by `createEvent`. */
 export interface EventDefinition {
+  /** Unique id. */
   readonly id: string;
+  /** Display name. */
   readonly name: string;
   /** Units for sale (the number of seats for a seated event). */
   readonly capacity: number;
@@ -22,12 +24,19 @@ export interface EventDefinition {
 
 /** A live (or expired but not yet pruned) hold or waitlist offer inside the event document. */
 export interface AllocationRecord {
+  /** The hold. */
   holdId: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
+  /** Seat labels, or `null` for general admission. */
   seats: string[] | null;
+  /** `hold` for a public hold, `offer` for a waitlist offer. */
   kind: 'hold' | 'offer';
+  /** The waitlist entry. */
   entryId: string | null;
+  /** Epoch ms. */
   createdAt: number;
   /** Epoch ms; the allocation is live while `now < expiresAt`. */
   expiresAt: number;
@@ -37,10 +46,15 @@ export interface AllocationRecord {
 
 /** A sold hold inside the event document: the decision "this hold was bought by `paymentId`". */
 export interface SaleRecord {
+  /** The hold. */
   holdId: string;
+  /** The payment provider's payment id. */
   paymentId: string;
+  /** The order. */
   orderId: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
   /** Tickets not returned. */
   tickets: { id: string; seat: string | null }[];
@@ -48,19 +62,27 @@ export interface SaleRecord {
 
 /** The decision "payment `paymentId` for `holdId` is refunded", kept so it can never flip. */
 export interface RefusalRecord {
+  /** The hold. */
   holdId: string;
+  /** The payment provider's payment id. */
   paymentId: string;
+  /** Why. */
   reason: RefundReason;
 }
 
 /** A waitlist entry inside the event document. */
 export interface WaitlistEntryRecord {
+  /** Unique id. */
   id: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
   /** Join order, from 1. */
   seq: number;
+  /** Epoch ms the user joined. */
   joinedAt: number;
+  /** Where it stands. */
   status: WaitlistEntryStatus;
   /** The offer's hold id once offered. */
   holdId: string | null;
@@ -81,10 +103,15 @@ export type JournalRecord =
 export interface EventDocument extends EventDefinition {
   /** Incremented on every write; stores use it for compare-and-swap. */
   version: number;
+  /** Live (or not yet pruned) allocations. */
   allocations: AllocationRecord[];
+  /** Sales, one per bought hold. */
   sales: SaleRecord[];
+  /** Refused payments, one per hold. */
   refusals: RefusalRecord[];
+  /** Waitlist figures. */
   waitlist: WaitlistEntryRecord[];
+  /** Id counters. */
   counters: { entry: number; offer: number; journal: number };
   /** Transitions not yet moved to the audit log / outbox (the single-document outbox). */
   journal: JournalRecord[];
@@ -111,7 +138,9 @@ export type SettleResult = { outcome: 'issued'; sale: SaleRecord } | { outcome: 
 
 /** Counts read from the inventory at one instant. */
 export interface InventoryCounts {
+  /** Units for sale. */
   readonly capacity: number;
+  /** Units sold (tickets not returned). */
   readonly sold: number;
   /** Units in live public holds. */
   readonly held: number;
@@ -454,13 +483,19 @@ export class EventInventory {
    */
   settle(
     request: {
+      /** The hold. */
       holdId: string;
+      /** The payment provider's payment id. */
       paymentId: string;
+      /** The user (buyer). */
       userId: string;
+      /** Units. */
       quantity: number;
+      /** Seat labels, or `null` for general admission. */
       seats: readonly string[] | null;
       latePolicy: 'issue_if_available' | 'refund';
       lateReason: 'hold_expired' | 'hold_released';
+      /** The waitlist entry. */
       entryId: string | null;
     },
     now: number,

@@ -149,17 +149,23 @@ const FLASH_SALE_OPTIONS = [
 
 /** What {@link FlashSaleOptions.onStep} receives. */
 export interface FlashSaleStep {
+  /** Step number, from 1. */
   readonly step: number;
   /** Virtual epoch ms. */
   readonly now: number;
+  /** The event. */
   readonly eventId: string;
+  /** The ticketing service of the run. */
   readonly tix: Ticketing;
 }
 
 /** The outcome of {@link simulateFlashSale}. Every count is deterministic for a seed; timings are not. */
 export interface FlashSaleReport {
+  /** The random seed (same seed, same run). */
   readonly seed: number;
+  /** Units for sale. */
   readonly capacity: number;
+  /** Buyers simulated. */
   readonly buyers: number;
   /** Tickets sold at the end (returns deducted). */
   readonly sold: number;
@@ -167,21 +173,29 @@ export interface FlashSaleReport {
   readonly orders: number;
   /** Confirmed payments refunded, total and by reason. */
   readonly refunded: number;
+  /** Refunds by reason. */
   readonly refundReasons: Readonly<Partial<Record<RefundReason, number>>>;
   /** Holds and offers that expired (abandoned, slow or late). */
   readonly expiredHolds: number;
   /** Holds released after a failed payment or a declined offer. */
   readonly releasedHolds: number;
+  /** Holds abandoned (left to expire). */
   readonly abandoned: number;
+  /** Payments that failed at the provider. */
   readonly paymentFailures: number;
   /** Holds refused: `all_held` (may free up) and `sold_out`. */
   readonly rejected: { readonly allHeld: number; readonly soldOut: number; readonly perUserLimit: number };
   readonly waitlist: {
+    /** Entries that joined the line. */
     readonly joined: number;
+    /** Offers made. */
     readonly offers: number;
+    /** Offers bought. */
     readonly purchases: number;
+    /** Offers that expired unused. */
     readonly expiredOffers: number;
   };
+  /** Tickets returned. */
   readonly returnedTickets: number;
   /** Confirmations sent more than once (each answered identically). */
   readonly duplicateConfirmations: number;
@@ -191,6 +205,7 @@ export interface FlashSaleReport {
   readonly oversold: number;
   /** `capacity - sold` once everything settled; equals `finalAvailable` when the invariants hold. */
   readonly expectedAvailable: number;
+  /** Units available at the end (capacity − sold when everything settled). */
   readonly finalAvailable: number;
   readonly invariants: {
     /** Capacity checks run (one per step). */
@@ -204,9 +219,11 @@ export interface FlashSaleReport {
   };
   /** Virtual instants simulated and their span in ms. */
   readonly steps: number;
+  /** Length of the sale in virtual time, ms. */
   readonly virtualDurationMs: number;
   /** Wall-clock figures. */
   readonly wallMs: number;
+  /** Operations and buyers per second of wall time. */
   readonly throughput: { readonly operationsPerSecond: number; readonly buyersPerSecond: number };
   /** Wall-clock latency of `hold` calls, ms (includes waiting behind interleaved buyers). */
   readonly holdLatencyMs: { readonly p50: number; readonly p99: number };

@@ -685,7 +685,7 @@ export class PartitionLedger {
    */
   async returnUnits(holdId: string, returnId: string, quantity: number, now: number): Promise<boolean> {
     const hold = await this.#backend.getHold(holdId);
-    if (!hold || hold.status !== 'sold') return false;
+    if (hold?.status !== 'sold') return false;
     const recorded = await this.#backend.getReturn(returnId);
     if (recorded) return this.#applyReturn(hold, recorded, now);
     const counters = await this.#backend.partitionCounters(hold.eventId);

@@ -38,6 +38,7 @@ import type { AdmissionVerification } from './waiting-room.js';
 
 /** A source of time in epoch milliseconds. */
 export interface Clock {
+  /** Epoch milliseconds. */
   now(): number;
 }
 
@@ -54,19 +55,25 @@ export interface PaymentGateway {
 
 /** The message the notifier receives for a waitlist offer. `id` is stable across redeliveries. */
 export interface OfferMessage {
+  /** Unique id. */
   readonly id: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** The event. */
   readonly eventId: string;
+  /** The offer: hold id, units, seats, expiry. */
   readonly offer: Notice['offer'];
 }
 
 /** Where waitlist offers are announced (email, push, …). Delivery is at least once. */
 export interface Notifier {
+  /** Delivers one offer message (called at least once per offer; dedupe on `message.id`). */
   notify(message: OfferMessage): Promise<void>;
 }
 
 /** Something that checks waiting-room admission tokens; a {@link WaitingRoom} is one. */
 export interface AdmissionVerifier {
+  /** Checks a token: admitted, or why not. */
   verify(token: string): AdmissionVerification;
 }
 
@@ -164,7 +171,9 @@ export interface CreateEventInput {
 
 /** Input of {@link Ticketing.hold}. */
 export interface HoldInput {
+  /** The event. */
   eventId: string;
+  /** The user (buyer). */
   userId: string;
   /**
    * Units to hold.
@@ -181,6 +190,7 @@ export interface HoldInput {
 
 /** Input of {@link Ticketing.confirmPayment}. */
 export interface ConfirmPaymentInput {
+  /** The hold. */
   holdId: string;
   /** The provider's payment id; confirmations are idempotent on it. */
   paymentId: string;
@@ -200,7 +210,9 @@ export type ConfirmResult =
 
 /** An event's availability at one instant. */
 export interface Availability {
+  /** The event. */
   readonly eventId: string;
+  /** Units for sale. */
   readonly capacity: number;
   /** Units nobody holds, has been offered or bought: `capacity - held - offered - sold`. */
   readonly available: number;
@@ -208,6 +220,7 @@ export interface Availability {
   readonly held: number;
   /** Units in live waitlist offers. */
   readonly offered: number;
+  /** Units sold (tickets not returned). */
   readonly sold: number;
   /** Units wanted by waitlist entries still in line (reserved ahead of the public). */
   readonly waitlisted: number;
@@ -220,16 +233,21 @@ export interface Availability {
 
 /** Result of {@link Ticketing.joinWaitlist}. */
 export interface WaitlistJoin {
+  /** The waitlist entry. */
   readonly entryId: string;
   /** 1-based place among entries still waiting (0 if already offered). */
   readonly position: number;
+  /** Where it stands. */
   readonly status: WaitlistEntryStatus;
 }
 
 /** A waitlist entry as read by {@link Ticketing.waitlistEntry}. */
 export interface WaitlistEntry extends WaitlistJoin {
+  /** The event. */
   readonly eventId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** Units. */
   readonly quantity: number;
   /** The offer's hold id once offered. */
   readonly holdId: string | null;
@@ -245,6 +263,7 @@ export interface ExpireResult {
 
 /** Result of {@link Ticketing.deliverNotifications}. */
 export interface DeliveryResult {
+  /** Notices delivered. */
   readonly delivered: number;
   /** Notices left in the outbox because the notifier threw (retried on the next delivery). */
   readonly failed: number;
@@ -252,6 +271,7 @@ export interface DeliveryResult {
 
 /** Result of {@link Ticketing.returnTickets}. */
 export interface ReturnResult {
+  /** The order. */
   readonly orderId: string;
   /** The tickets returned by this call (or an earlier attempt of the same return). */
   readonly returned: readonly Ticket[];

@@ -115,6 +115,7 @@ export function createWaitingRoom(options: WaitingRoomOptions): WaitingRoom {
 
 interface Admission {
   token: string;
+  /** Epoch ms after which it no longer reserves anything. */
   expiresAt: number;
 }
 
