@@ -57,7 +57,12 @@ export interface SaleRecord {
   /** Units. */
   quantity: number;
   /** Tickets not returned. */
-  tickets: { id: string; seat: string | null }[];
+  tickets: {
+    /** The ticket or record id. */
+    id: string;
+    /** The seat, or `null` for general admission. */
+    seat: string | null;
+  }[];
 }
 
 /** The decision "payment `paymentId` for `holdId` is refunded", kept so it can never flip. */
@@ -92,8 +97,22 @@ export interface WaitlistEntryRecord {
 
 /** A transition record written atomically with the state change, moved to the audit log or outbox afterwards. */
 export type JournalRecord =
-  | { kind: 'audit'; id: string; entry: AuditEntry }
-  | { kind: 'notice'; id: string; notice: Notice };
+  | {
+      /** Which kind of record. */
+      kind: 'audit';
+      /** The journal record id (the audit entry's id). */
+      id: string;
+      /** The audit entry to append. */
+      entry: AuditEntry;
+    }
+  | {
+      /** Which kind of record. */
+      kind: 'notice';
+      /** The journal record id (the notice's id). */
+      id: string;
+      /** The notice to put in the outbox. */
+      notice: Notice;
+    };
 
 /**
  * The event inventory document: everything that must change atomically to keep
@@ -112,7 +131,14 @@ export interface EventDocument extends EventDefinition {
   /** Waitlist figures. */
   waitlist: WaitlistEntryRecord[];
   /** Id counters. */
-  counters: { entry: number; offer: number; journal: number };
+  counters: {
+    /** The waitlist entry. */
+    entry: number;
+    /** Offers made so far. */
+    offer: number;
+    /** Journal entries made so far. */
+    journal: number;
+  };
   /** Transitions not yet moved to the audit log / outbox (the single-document outbox). */
   journal: JournalRecord[];
 }
@@ -127,14 +153,51 @@ export interface InventoryContext {
 
 /** Result of {@link EventInventory.allocate}. */
 export type AllocateResult =
-  | { status: 'ok'; allocation: AllocationRecord }
-  | { status: 'settled' }
-  | { status: 'sold_out' | 'all_held'; available: number }
-  | { status: 'seat_taken'; seats: string[] }
-  | { status: 'per_user_limit'; current: number; limit: number };
+  | {
+      /** The outcome. */
+      status: 'ok';
+      /** The live allocation. */
+      allocation: AllocationRecord;
+    }
+  | {
+      /** The outcome. */
+      status: 'settled';
+    }
+  | {
+      /** The outcome. */
+      status: 'sold_out' | 'all_held';
+      /** Units left for the public. */
+      available: number;
+    }
+  | {
+      /** The outcome. */
+      status: 'seat_taken';
+      /** The requested seats that are taken. */
+      seats: string[];
+    }
+  | {
+      /** The outcome. */
+      status: 'per_user_limit';
+      /** Units the user already holds or owns. */
+      current: number;
+      /** The per-user limit. */
+      limit: number;
+    };
 
 /** Result of {@link EventInventory.settle}. */
-export type SettleResult = { outcome: 'issued'; sale: SaleRecord } | { outcome: 'refused'; reason: RefundReason };
+export type SettleResult =
+  | {
+      /** What became of the payment. */
+      outcome: 'issued';
+      /** The sale record. */
+      sale: SaleRecord;
+    }
+  | {
+      /** What became of the payment. */
+      outcome: 'refused';
+      /** Why the payment was refunded. */
+      reason: RefundReason;
+    };
 
 /** Counts read from the inventory at one instant. */
 export interface InventoryCounts {
@@ -154,10 +217,28 @@ export interface InventoryCounts {
 
 /** Where one hold stands in the inventory right now. */
 export type HoldState =
-  | { state: 'live'; allocation: AllocationRecord }
-  | { state: 'sold'; sale: SaleRecord }
-  | { state: 'refused'; refusal: RefusalRecord }
-  | { state: 'gone' };
+  | {
+      /** Where the hold stands. */
+      state: 'live';
+      /** The live allocation. */
+      allocation: AllocationRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'sold';
+      /** The sale record. */
+      sale: SaleRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'refused';
+      /** The refusal record. */
+      refusal: RefusalRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'gone';
+    };
 
 /**
  * Derives the order id of a hold: one hold can only ever produce this one order.
@@ -348,7 +429,14 @@ export class EventInventory {
   }
 
   /** A waitlist entry and its position among those still waiting (0 when not waiting). */
-  waitlistEntry(entryId: string): { entry: WaitlistEntryRecord; position: number } | undefined {
+  waitlistEntry(entryId: string):
+    | {
+        /** The waitlist entry. */
+        entry: WaitlistEntryRecord;
+        /** 1-based place among those waiting (0 when not waiting). */
+        position: number;
+      }
+    | undefined {
     const entry = this.#entries.get(entryId);
     if (!entry) return undefined;
     const position = entry.status === 'waiting' ? this.#waitingBySeq.prefix(entry.seq) : 0;
@@ -436,7 +524,19 @@ export class EventInventory {
     graceMs: number,
     now: number,
     context: InventoryContext,
-  ): { status: 'ok'; allocation: AllocationRecord } | { status: 'not_live'; state: HoldState['state'] } {
+  ):
+    | {
+        /** The outcome. */
+        status: 'ok';
+        /** The live allocation. */
+        allocation: AllocationRecord;
+      }
+    | {
+        /** The outcome. */
+        status: 'not_live';
+        /** Where the hold stands. */
+        state: HoldState['state'];
+      } {
     this.#tidy(now, context);
     const allocation = this.#allocations.get(holdId);
     if (!allocation) return { status: 'not_live', state: this.holdState(holdId, now).state };
@@ -458,7 +558,14 @@ export class EventInventory {
   }
 
   /** Frees a live hold or offer (a declined offer moves the line on). No-op when not live. */
-  release(holdId: string, now: number, context: InventoryContext): { released: boolean } {
+  release(
+    holdId: string,
+    now: number,
+    context: InventoryContext,
+  ): {
+    /** Whether this call released it. */
+    released: boolean;
+  } {
     this.#tidy(now, context);
     const allocation = this.#allocations.get(holdId);
     if (!allocation) return { released: false };
@@ -592,7 +699,10 @@ export class EventInventory {
     ticketIds: readonly string[] | null,
     now: number,
     context: InventoryContext,
-  ): { returned: string[] } {
+  ): {
+    /** Ticket ids returned by this call. */
+    returned: string[];
+  } {
     this.#tidy(now, context);
     const sale = this.#sales.get(holdId);
     if (!sale) return { returned: [] };
@@ -627,7 +737,12 @@ export class EventInventory {
     request: { entryId: string; userId: string; quantity: number },
     now: number,
     context: InventoryContext,
-  ): { entry: WaitlistEntryRecord; position: number } {
+  ): {
+    /** The waitlist entry. */
+    entry: WaitlistEntryRecord;
+    /** 1-based place among those waiting (0 when not waiting). */
+    position: number;
+  } {
     this.#tidy(now, context);
     const active = this.#activeEntry.get(request.userId);
     if (active) return this.waitlistEntry(active.id)!;
@@ -655,7 +770,13 @@ export class EventInventory {
   }
 
   /** Drops expired allocations and makes the waitlist offers that frees up (what the sweeper calls). */
-  tidy(now: number, context: InventoryContext): { expired: AllocationRecord[] } {
+  tidy(
+    now: number,
+    context: InventoryContext,
+  ): {
+    /** Allocations found expired. */
+    expired: AllocationRecord[];
+  } {
     return { expired: this.#tidy(now, context, true) };
   }
 

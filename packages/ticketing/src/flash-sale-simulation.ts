@@ -184,7 +184,15 @@ export interface FlashSaleReport {
   /** Payments that failed at the provider. */
   readonly paymentFailures: number;
   /** Holds refused: `all_held` (may free up) and `sold_out`. */
-  readonly rejected: { readonly allHeld: number; readonly soldOut: number; readonly perUserLimit: number };
+  readonly rejected: {
+    /** Refused while everything was held (could free up). */
+    readonly allHeld: number;
+    /** Refused because everything was sold. */
+    readonly soldOut: number;
+    /** Refused by the per-user limit. */
+    readonly perUserLimit: number;
+  };
+  /** Waitlist figures. */
   readonly waitlist: {
     /** Entries that joined the line. */
     readonly joined: number;
@@ -207,6 +215,7 @@ export interface FlashSaleReport {
   readonly expectedAvailable: number;
   /** Units available at the end (capacity − sold when everything settled). */
   readonly finalAvailable: number;
+  /** Invariant checks made during and after the run. */
   readonly invariants: {
     /** Capacity checks run (one per step). */
     readonly continuousChecks: number;
@@ -224,9 +233,19 @@ export interface FlashSaleReport {
   /** Wall-clock figures. */
   readonly wallMs: number;
   /** Operations and buyers per second of wall time. */
-  readonly throughput: { readonly operationsPerSecond: number; readonly buyersPerSecond: number };
+  readonly throughput: {
+    /** Store operations per wall-clock second. */
+    readonly operationsPerSecond: number;
+    /** Buyers per wall-clock second. */
+    readonly buyersPerSecond: number;
+  };
   /** Wall-clock latency of `hold` calls, ms (includes waiting behind interleaved buyers). */
-  readonly holdLatencyMs: { readonly p50: number; readonly p99: number };
+  readonly holdLatencyMs: {
+    /** Median, ms. */
+    readonly p50: number;
+    /** 99th percentile, ms. */
+    readonly p99: number;
+  };
 }
 
 /**

@@ -205,8 +205,22 @@ export interface ConfirmPaymentInput {
 
 /** What became of a confirmed payment: exactly one order or exactly one refund. */
 export type ConfirmResult =
-  | { readonly outcome: 'issued'; readonly order: Order; readonly tickets: readonly Ticket[] }
-  | { readonly outcome: 'refunded'; readonly reason: RefundReason; readonly paymentId: string };
+  | {
+      /** Tickets were issued. */
+      readonly outcome: 'issued';
+      /** The order issued (the same one for every duplicate confirmation). */
+      readonly order: Order;
+      /** Its tickets. */
+      readonly tickets: readonly Ticket[];
+    }
+  | {
+      /** The payment was refunded. */
+      readonly outcome: 'refunded';
+      /** Why it could not be honoured. */
+      readonly reason: RefundReason;
+      /** The refunded payment. */
+      readonly paymentId: string;
+    };
 
 /** An event's availability at one instant. */
 export interface Availability {

@@ -26,7 +26,10 @@ export interface WaitingRoomOptions {
    * Time source, epoch ms.
    * @default `{ now: Date.now }`
    */
-  clock?: { now(): number };
+  clock?: {
+    /** Epoch milliseconds. */
+    now(): number;
+  };
   /**
    * How long an admission token stays valid, in ms; its holder counts as active until then.
    * @default 600_000 (10 minutes)
