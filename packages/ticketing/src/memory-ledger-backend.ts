@@ -7,6 +7,7 @@ import type {
   LedgerReturn,
   PartitionDoc,
   PartitionEntry,
+  PartitionFilter,
   Pool,
   UserUnitsDoc,
 } from './partition-ledger.js';
@@ -50,8 +51,16 @@ class MemoryLedgerBackend implements LedgerBackend {
     return this.#partitions.get(eventId)?.[index];
   }
 
-  async partitionCounters(eventId: string) {
-    return (this.#partitions.get(eventId) ?? []).map(({ index, free, pooled, nextExpiry, capacity, sold }) => ({
+  async partitionCounters(eventId: string, where: PartitionFilter = {}) {
+    const { field, atLeast = 0, expiredBy, indexes } = where;
+    const only = indexes ? new Set(indexes) : null;
+    const partitions = (this.#partitions.get(eventId) ?? []).filter(
+      (p) =>
+        (field === undefined || p[field] >= atLeast) &&
+        (expiredBy === undefined || p.nextExpiry <= expiredBy) &&
+        (only === null || only.has(p.index)),
+    );
+    return partitions.map(({ index, free, pooled, nextExpiry, capacity, sold }) => ({
       index,
       free,
       pooled,

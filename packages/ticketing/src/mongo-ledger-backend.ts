@@ -9,6 +9,7 @@ import type {
   LedgerReturn,
   PartitionDoc,
   PartitionEntry,
+  PartitionFilter,
   Pool,
   UserUnitsDoc,
 } from './partition-ledger.js';
@@ -99,10 +100,14 @@ class MongoLedgerBackend implements LedgerBackend {
     }
   }
 
-  async partitionCounters(eventId: string) {
+  async partitionCounters(eventId: string, where: PartitionFilter = {}) {
     await this.#init();
+    const query: Document = { eventId };
+    if (where.field !== undefined) query[where.field] = { $gte: where.atLeast ?? 0 };
+    if (where.expiredBy !== undefined) query.nextExpiry = { $lte: where.expiredBy };
+    if (where.indexes !== undefined) query.index = { $in: [...where.indexes] };
     const rows = await this.#partitions
-      .find({ eventId }, { projection: { index: 1, free: 1, pooled: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
+      .find(query, { projection: { index: 1, free: 1, pooled: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
       .sort({ index: 1 })
       .toArray();
     return rows.map((row) => ({

@@ -135,6 +135,21 @@ export interface PartitionDoc {
   version: number;
 }
 
+/**
+ * Which partitions {@link LedgerBackend.partitionCounters} returns (all when empty): a query, so
+ * an operation reads only the partitions that can serve it (none when the event is sold out).
+ */
+export interface PartitionFilter {
+  /** Only partitions whose `field` is at least `atLeast`. */
+  field?: Pool | 'sold';
+  /** The minimum for `field`. */
+  atLeast?: number;
+  /** Only partitions whose `nextExpiry` is at most this (an entry may have expired). */
+  expiredBy?: number;
+  /** Only these partitions. */
+  indexes?: readonly number[];
+}
+
 /** The small counters of a partition (no entries). */
 export type PartitionCounters = Pick<PartitionDoc, 'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold'>;
 
@@ -171,7 +186,7 @@ export interface LedgerBackend {
   /** Creates the partition documents of an event (idempotent). */
   createPartitions(partitions: readonly PartitionDoc[]): Promise<void>;
   /** Every partition's `index`, `free` and `nextExpiry` (no entries). */
-  partitionCounters(eventId: string): Promise<PartitionCounters[]>;
+  partitionCounters(eventId: string, where?: PartitionFilter): Promise<PartitionCounters[]>;
   /** A whole partition document (bounded by its capacity), for repair and checks. */
   readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined>;
   /** The quantity of one entry, or `undefined`. */
@@ -411,13 +426,15 @@ export class PartitionLedger {
     let got = sum(taken.values());
     let repaired = false;
     for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
-      const counters = await this.#backend.partitionCounters(hold.eventId);
+      // Only the partitions that have units of `source`: none at all once the event is sold out.
+      const counters = await this.#backend.partitionCounters(hold.eventId, { field: source, atLeast: 1 });
       const usable = counters
         .filter((c) => !taken.has(c.index) && c[source] > 0)
         .map((c) => ({ index: c.index, free: c[source] }));
       const free = sum(usable.map((c) => c.free));
       if (free < hold.quantity - got) {
-        if (repaired || !(await this.#repairPartitions(hold.eventId, counters, now))) {
+        const due = repaired ? [] : await this.#backend.partitionCounters(hold.eventId, { expiredBy: now });
+        if (repaired || !(await this.#repairPartitions(hold.eventId, due, now))) {
           await this.#abort(hold, now);
           return { status: 'sold_out', free };
         }
@@ -613,12 +630,12 @@ export class PartitionLedger {
         return;
       }
       if (entry.status === 'waiting') {
-        const counters = await this.#backend.partitionCounters(eventId);
-        const pooled = sum(counters.map((c) => c.pooled));
+        const pooledIn = { field: 'pooled', atLeast: 1 } as const;
+        const pooled = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
         if (pooled < entry.quantity) {
           // Reserved ahead of the public: free units go to the line while anyone waits.
-          await this.#moveAll(eventId, 'free', 'pooled', counters);
-          const after = sum((await this.#backend.partitionCounters(eventId)).map((c) => c.pooled));
+          await this.#moveAll(eventId, 'free', 'pooled');
+          const after = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
           if (after < entry.quantity) return;
         }
         const attempt = entry.attempt + 1;
@@ -671,8 +688,8 @@ export class PartitionLedger {
     }
   }
 
-  async #moveAll(eventId: string, from: Pool, to: Pool, counters?: readonly PartitionCounters[]): Promise<void> {
-    for (const counter of counters ?? (await this.#backend.partitionCounters(eventId))) {
+  async #moveAll(eventId: string, from: Pool, to: Pool): Promise<void> {
+    for (const counter of await this.#backend.partitionCounters(eventId, { field: from, atLeast: 1 })) {
       if (counter[from] > 0) await this.#backend.moveUnits(eventId, counter.index, from, to, counter[from]);
     }
   }
@@ -688,7 +705,16 @@ export class PartitionLedger {
     if (hold?.status !== 'sold') return false;
     const recorded = await this.#backend.getReturn(returnId);
     if (recorded) return this.#applyReturn(hold, recorded, now);
-    const counters = await this.#backend.partitionCounters(hold.eventId);
+    // The hold's own partitions first (they hold its sold units unless other returns took them).
+    const own = await this.#backend.partitionCounters(hold.eventId, {
+      indexes: hold.parts,
+      field: 'sold',
+      atLeast: 1,
+    });
+    const counters =
+      sum(own.map((c) => c.sold)) >= quantity
+        ? own
+        : await this.#backend.partitionCounters(hold.eventId, { field: 'sold', atLeast: 1 });
     const ours = new Set(hold.parts);
     const steps: { index: number; quantity: number }[] = [];
     let left = quantity;
