@@ -122,7 +122,8 @@ async function largestDocument(quick: boolean): Promise<void> {
   );
 }
 
-async function bytesPerOperation(
+/** Prints one table row per operation: commands, bytes sent and received, on an event with `sold` units sold. */
+export async function bytesPerOperation(
   backend: LedgerBackend,
   sold: number,
   meter: { sent: number; received: number; commands: number },
@@ -164,7 +165,8 @@ async function bytesPerOperation(
   await measure('waitlist join (sold out)', () => ledger.join({ eventId: full, userId: 'cy', quantity: 2 }, now));
 }
 
-async function wireSale(backend: LedgerBackend, capacity: number, buyers: number): Promise<void> {
+/** A sale over the wire: buyers hold 1–2 units, 70 % pay and 30 % release, 16 in flight; prints the outcome. */
+export async function wireSale(backend: LedgerBackend, capacity: number, buyers: number): Promise<void> {
   const ledger = new PartitionLedger(backend);
   await ledger.createEvent({ eventId: 'sale', capacity, perUserLimit: 4 });
   const now = () => Date.now();

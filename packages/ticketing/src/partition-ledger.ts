@@ -524,7 +524,7 @@ export class PartitionLedger {
    * were not settled gets its entries sold, or freed (to the waitlist's pool while anyone waits),
    * and its user units returned. Idempotent.
    */
-  async resolve(hold: LedgerHold, now: number): Promise<LedgerHold> {
+  async resolve(hold: LedgerHold, now: number, waiting?: boolean): Promise<LedgerHold> {
     let current = hold;
     const due =
       (current.status === 'active' && current.expiresAt <= now) ||
@@ -532,12 +532,13 @@ export class PartitionLedger {
         (current.createdAt + this.#reservingTimeoutMs <= now || current.expiresAt <= now));
     if (due) {
       const to: LedgerHoldStatus = current.status === 'active' ? 'expired' : 'rejected';
-      await this.#backend.transitionHold(current.id, [current.status], { status: to });
-      current = (await this.#backend.getHold(current.id))!;
+      current = (await this.#backend.transitionHold(current.id, [current.status], { status: to }))
+        ? { ...current, status: to }
+        : (await this.#backend.getHold(current.id))!;
     }
     if (current.status === 'reserving' || current.status === 'active' || current.settled) return current;
     const sold = current.status === 'sold';
-    const to: Pool | 'sold' = sold ? 'sold' : (await this.#waiting(current.eventId)) ? 'pooled' : 'free';
+    const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
     for (const index of current.parts) {
       const quantity = await this.#backend.readEntry(current.eventId, index, current.id);
       if (quantity !== undefined) await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to);
@@ -774,6 +775,8 @@ export class PartitionLedger {
   /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
   async #repairPartitions(eventId: string, counters: readonly PartitionCounters[], now: number): Promise<boolean> {
     let freed = false;
+    /** Whether anyone waits, asked once per repair pass (the pass itself adds nobody to the line). */
+    let waiting: boolean | undefined;
     for (const counter of counters) {
       if (counter.nextExpiry > now) continue;
       const partition = await this.#backend.readPartition(eventId, counter.index);
@@ -787,7 +790,7 @@ export class PartitionLedger {
         const stored = await this.#backend.getHold(holdId);
         // An entry without a hold document cannot be made by the ledger (the hold is inserted first).
         if (!stored) continue;
-        const hold = await this.resolve(stored, now);
+        const hold = await this.resolve(stored, now, (waiting ??= await this.#waiting(eventId)));
         if (hold.status === 'active' || hold.status === 'reserving') {
           // Extended by beginPayment after the entry was written: refresh the cached expiry.
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
