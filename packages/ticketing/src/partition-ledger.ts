@@ -790,7 +790,8 @@ export class PartitionLedger {
         const stored = await this.#backend.getHold(holdId);
         // An entry without a hold document cannot be made by the ledger (the hold is inserted first).
         if (!stored) continue;
-        const hold = await this.resolve(stored, now, (waiting ??= await this.#waiting(eventId)));
+        waiting ??= await this.#waiting(eventId);
+        const hold = await this.resolve(stored, now, waiting);
         if (hold.status === 'active' || hold.status === 'reserving') {
           // Extended by beginPayment after the entry was written: refresh the cached expiry.
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
