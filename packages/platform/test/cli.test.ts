@@ -196,6 +196,14 @@ describe.concurrent('x ticketing simulate', () => {
     expect(run.stdout).toMatch(/^ {2}ok {3}capacity/m);
   });
 
+  it('--seated sells a seat map: no seat twice, no oversell', async () => {
+    const run = await runX(['ticketing', 'simulate', '--capacity', '60', '--buyers', '600', '--seed', '3', '--seated']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}ok {3}seats {11}\d+ seat\(s\) allocated, none twice/m);
+    expect(run.stdout).toMatch(/^ {2}oversold 0;/m);
+    expect(run.stdout).toMatch(/^invariants: .* 0 violations$/m);
+  });
+
   it('--json prints a report with no oversell, the same for the same seed', async () => {
     const args = ['ticketing', 'simulate', '--capacity', '50', '--buyers', '500', '--seed', '7', '--json'];
     const first = JSON.parse((await runX(args)).stdout);

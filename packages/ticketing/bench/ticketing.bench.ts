@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { cpuUsage } from 'node:process';
-import { createTicketing, simulateFlashSale } from '../src/index.js';
+import { createTicketing, memoryStore, simulateFlashSale } from '../src/index.js';
 import { NaiveInventory } from './naive-inventory.js';
 
 /** Wall-clock and CPU time (user + system, this process) since `start`, in seconds. */
@@ -115,7 +115,30 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     '(the naive table has no payments, outbox, audit log, waitlist or per-user limits: it is a floor, not a rival)',
   );
 
-  // 3. the flash sale
+  // 3. memory follows live state: one hold per ms, each live 20 s (~20,000 live at any moment),
+  //    on a memoryStore that keeps 20,000 finished holds and 20,000 audit entries. Heap after a
+  //    full GC at each quarter of the run: flat, whatever the number of holds made.
+  const memoryHolds = quick ? 40_000 : 1_000_000;
+  const retained = createTicketing({
+    clock,
+    holdTtlMs: holdTtl,
+    store: memoryStore({ finishedHoldRetention: 20_000, auditRetention: 20_000 }),
+  });
+  await retained.createEvent({ id: 'memory', name: 'Memory', capacity: 100_000 });
+  const heapMb: string[] = [];
+  for (let i = 1; i <= memoryHolds; i++) {
+    now++;
+    await retained.hold({ eventId: 'memory', userId: `u${i}` });
+    if (i % (memoryHolds / 4) === 0) {
+      globalThis.gc?.();
+      heapMb.push(`${(i / 1000).toLocaleString('en-US')}k: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+    }
+  }
+  console.log(
+    `\nmemory (memoryStore, retention 20,000 finished holds + 20,000 audit entries, ~20,000 live holds): heap after GC at ${heapMb.join(', ')}${globalThis.gc ? '' : ' (no --expose-gc: heap includes garbage)'}`,
+  );
+
+  // 4. the flash sale
   globalThis.gc?.();
   const buyers = quick ? 5_000 : 100_000;
   const capacity = quick ? 250 : 5_000;

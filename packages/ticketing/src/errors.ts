@@ -1,3 +1,5 @@
+import { expected } from '@x/checks';
+
 /**
  * Base class of every error `@x/ticketing` throws, so callers can tell ticketing failures from
  * everything else with one `instanceof`.
@@ -14,6 +16,7 @@
  * ```
  */
 export class TicketingError extends Error {
+  /** Always `'TicketingError'`. */
   override name = 'TicketingError';
 }
 
@@ -27,12 +30,38 @@ export class TicketingError extends Error {
  * ```
  */
 export class InvalidArgumentError extends TicketingError {
+  /** Always `'InvalidArgumentError'`. */
   override name = 'InvalidArgumentError';
   /** The name of the offending argument, e.g. `quantity`. */
   readonly argument: string;
-  constructor(argument: string, expected: string, value: unknown) {
-    super(`Expected \`${argument}\` to be ${expected}, got ${describe(value)}`);
+  constructor(argument: string, what: string, value: unknown) {
+    super(expected(argument, what, value));
     this.argument = argument;
+  }
+}
+
+/**
+ * An options object (or input object) had a key the function does not know, usually a typo:
+ * ``Unknown option `holdTTLMs` in `createTicketing` options (did you mean `holdTtlMs`?); valid options are …``.
+ * Unknown keys are never ignored, so a misspelled option cannot silently fall back to its default.
+ *
+ * @example
+ * ```ts
+ * createTicketing({ holdTTLMs: 60_000 } as never); // throws UnknownOptionError
+ * ```
+ */
+export class UnknownOptionError extends InvalidArgumentError {
+  /** Always `'UnknownOptionError'`. */
+  override name = 'UnknownOptionError';
+  /** The keys given that are not options of `where`. */
+  readonly unknownKeys: readonly string[];
+  /** The keys `where` accepts. */
+  readonly validKeys: readonly string[];
+  constructor(where: string, message: string, unknownKeys: readonly string[], validKeys: readonly string[]) {
+    super(where, 'known options', undefined);
+    this.message = message;
+    this.unknownKeys = unknownKeys;
+    this.validKeys = validKeys;
   }
 }
 
@@ -45,7 +74,9 @@ export class InvalidArgumentError extends TicketingError {
  * ```
  */
 export class UnknownEventError extends TicketingError {
+  /** Always `'UnknownEventError'`. */
   override name = 'UnknownEventError';
+  /** The event. */
   readonly eventId: string;
   constructor(eventId: string) {
     super(`Expected \`eventId\` to name an existing event, got \`${eventId}\``);
@@ -63,7 +94,9 @@ export class UnknownEventError extends TicketingError {
  * ```
  */
 export class EventExistsError extends TicketingError {
+  /** Always `'EventExistsError'`. */
   override name = 'EventExistsError';
+  /** The event. */
   readonly eventId: string;
   constructor(eventId: string) {
     super(`Expected \`id\` to be a new event id, got \`${eventId}\` which already exists`);
@@ -80,7 +113,9 @@ export class EventExistsError extends TicketingError {
  * ```
  */
 export class UnknownHoldError extends TicketingError {
+  /** Always `'UnknownHoldError'`. */
   override name = 'UnknownHoldError';
+  /** The hold. */
   readonly holdId: string;
   constructor(holdId: string) {
     super(`Expected \`holdId\` to name an existing hold, got \`${holdId}\``);
@@ -97,7 +132,9 @@ export class UnknownHoldError extends TicketingError {
  * ```
  */
 export class UnknownOrderError extends TicketingError {
+  /** Always `'UnknownOrderError'`. */
   override name = 'UnknownOrderError';
+  /** The order. */
   readonly orderId: string;
   constructor(orderId: string) {
     super(`Expected \`orderId\` to name an existing order, got \`${orderId}\``);
@@ -114,7 +151,9 @@ export class UnknownOrderError extends TicketingError {
  * ```
  */
 export class UnknownTicketError extends TicketingError {
+  /** Always `'UnknownTicketError'`. */
   override name = 'UnknownTicketError';
+  /** The ticket. */
   readonly ticketId: string;
   constructor(orderId: string, ticketId: string) {
     super(`Expected \`ticketIds\` to list tickets of order \`${orderId}\`, got \`${ticketId}\``);
@@ -131,7 +170,9 @@ export class UnknownTicketError extends TicketingError {
  * ```
  */
 export class UnknownSeatError extends TicketingError {
+  /** Always `'UnknownSeatError'`. */
   override name = 'UnknownSeatError';
+  /** The seat label. */
   readonly seat: string;
   constructor(eventId: string, seat: string) {
     super(`Expected \`seats\` to list seats of event \`${eventId}\`, got \`${seat}\``);
@@ -148,7 +189,9 @@ export class UnknownSeatError extends TicketingError {
  * ```
  */
 export class SeatUnavailableError extends TicketingError {
+  /** Always `'SeatUnavailableError'`. */
   override name = 'SeatUnavailableError';
+  /** The seats already taken. */
   readonly seats: readonly string[];
   constructor(eventId: string, seats: readonly string[]) {
     super(`Expected \`seats\` to be free in event \`${eventId}\`, got taken seat(s) \`${seats.join('`, `')}\``);
@@ -174,7 +217,9 @@ export class SeatUnavailableError extends TicketingError {
  * ```
  */
 export class SoldOutError extends TicketingError {
+  /** Always `'SoldOutError'`. */
   override name = 'SoldOutError';
+  /** The event. */
   readonly eventId: string;
   /** `all_held`: may free up, the waitlist is the way in; `sold_out`: everything is sold. */
   readonly availability: 'all_held' | 'sold_out';
@@ -205,8 +250,11 @@ export class SoldOutError extends TicketingError {
  * ```
  */
 export class PerUserLimitError extends TicketingError {
+  /** Always `'PerUserLimitError'`. */
   override name = 'PerUserLimitError';
+  /** The user (buyer). */
   readonly userId: string;
+  /** The per-user limit of the event. */
   readonly limit: number;
   constructor(eventId: string, userId: string, limit: number, current: number, requested: number) {
     super(
@@ -227,8 +275,11 @@ export class PerUserLimitError extends TicketingError {
  * ```
  */
 export class HoldNotActiveError extends TicketingError {
+  /** Always `'HoldNotActiveError'`. */
   override name = 'HoldNotActiveError';
+  /** The hold. */
   readonly holdId: string;
+  /** The hold's status at the time of the call. */
   readonly status: string;
   constructor(holdId: string, status: string) {
     super(`Expected hold \`${holdId}\` to be active or in payment, got status \`${status}\``);
@@ -248,7 +299,9 @@ export class HoldNotActiveError extends TicketingError {
  * ```
  */
 export class PaymentConflictError extends TicketingError {
+  /** Always `'PaymentConflictError'`. */
   override name = 'PaymentConflictError';
+  /** The payment provider's payment id. */
   readonly paymentId: string;
   constructor(paymentId: string, detail: string) {
     super(
@@ -267,7 +320,9 @@ export class PaymentConflictError extends TicketingError {
  * ```
  */
 export class SaleNotStartedError extends TicketingError {
+  /** Always `'SaleNotStartedError'`. */
   override name = 'SaleNotStartedError';
+  /** Epoch ms at which the sale opens. */
   readonly saleStartsAt: number;
   constructor(eventId: string, saleStartsAt: number, now: number) {
     super(
@@ -287,8 +342,10 @@ export class SaleNotStartedError extends TicketingError {
  * ```
  */
 export class AdmissionError extends TicketingError {
+  /** Always `'AdmissionError'`. */
   override name = 'AdmissionError';
-  readonly reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'wrong_user' | 'no_waiting_room';
+  /** Why the token was refused (`revoked`: the user left the waiting room, or was admitted again). */
+  readonly reason: 'missing' | 'malformed' | 'forged' | 'expired' | 'revoked' | 'wrong_user' | 'no_waiting_room';
   constructor(reason: AdmissionError['reason'], detail: string) {
     super(`Expected a valid admission token, got ${detail} (${reason})`);
     this.reason = reason;
@@ -305,20 +362,11 @@ export class AdmissionError extends TicketingError {
  * ```
  */
 export class StoreContentionError extends TicketingError {
+  /** Always `'StoreContentionError'`. */
   override name = 'StoreContentionError';
   constructor(documentId: string, attempts: number) {
     super(
       `Expected to update document \`${documentId}\` atomically, got a conflicting write on each of ${attempts} attempts`,
     );
   }
-}
-
-/** Formats a value for an error message: `` `0` (number)``. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `\`${JSON.stringify(value).slice(1, -1)}\` (string)`;
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return '`null`';
-  if (value === undefined) return '`undefined`';
-  if (typeof value === 'object') return 'an object';
-  return `\`${String(value)}\` (${typeof value})`;
 }

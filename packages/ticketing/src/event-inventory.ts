@@ -4,7 +4,9 @@ import type { AuditEntry, AuditType, Notice, RefundReason, WaitlistEntryStatus }
 
 /** The static description of an event, as created by `createEvent`. */
 export interface EventDefinition {
+  /** Unique id. */
   readonly id: string;
+  /** Display name. */
   readonly name: string;
   /** Units for sale (the number of seats for a seated event). */
   readonly capacity: number;
@@ -22,12 +24,19 @@ export interface EventDefinition {
 
 /** A live (or expired but not yet pruned) hold or waitlist offer inside the event document. */
 export interface AllocationRecord {
+  /** The hold. */
   holdId: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
+  /** Seat labels, or `null` for general admission. */
   seats: string[] | null;
+  /** `hold` for a public hold, `offer` for a waitlist offer. */
   kind: 'hold' | 'offer';
+  /** The waitlist entry. */
   entryId: string | null;
+  /** Epoch ms. */
   createdAt: number;
   /** Epoch ms; the allocation is live while `now < expiresAt`. */
   expiresAt: number;
@@ -37,30 +46,48 @@ export interface AllocationRecord {
 
 /** A sold hold inside the event document: the decision "this hold was bought by `paymentId`". */
 export interface SaleRecord {
+  /** The hold. */
   holdId: string;
+  /** The payment provider's payment id. */
   paymentId: string;
+  /** The order. */
   orderId: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
   /** Tickets not returned. */
-  tickets: { id: string; seat: string | null }[];
+  tickets: {
+    /** The ticket or record id. */
+    id: string;
+    /** The seat, or `null` for general admission. */
+    seat: string | null;
+  }[];
 }
 
 /** The decision "payment `paymentId` for `holdId` is refunded", kept so it can never flip. */
 export interface RefusalRecord {
+  /** The hold. */
   holdId: string;
+  /** The payment provider's payment id. */
   paymentId: string;
+  /** Why. */
   reason: RefundReason;
 }
 
 /** A waitlist entry inside the event document. */
 export interface WaitlistEntryRecord {
+  /** Unique id. */
   id: string;
+  /** The user (buyer). */
   userId: string;
+  /** Units. */
   quantity: number;
   /** Join order, from 1. */
   seq: number;
+  /** Epoch ms the user joined. */
   joinedAt: number;
+  /** Where it stands. */
   status: WaitlistEntryStatus;
   /** The offer's hold id once offered. */
   holdId: string | null;
@@ -70,8 +97,22 @@ export interface WaitlistEntryRecord {
 
 /** A transition record written atomically with the state change, moved to the audit log or outbox afterwards. */
 export type JournalRecord =
-  | { kind: 'audit'; id: string; entry: AuditEntry }
-  | { kind: 'notice'; id: string; notice: Notice };
+  | {
+      /** Which kind of record. */
+      kind: 'audit';
+      /** The journal record id (the audit entry's id). */
+      id: string;
+      /** The audit entry to append. */
+      entry: AuditEntry;
+    }
+  | {
+      /** Which kind of record. */
+      kind: 'notice';
+      /** The journal record id (the notice's id). */
+      id: string;
+      /** The notice to put in the outbox. */
+      notice: Notice;
+    };
 
 /**
  * The event inventory document: everything that must change atomically to keep
@@ -81,11 +122,23 @@ export type JournalRecord =
 export interface EventDocument extends EventDefinition {
   /** Incremented on every write; stores use it for compare-and-swap. */
   version: number;
+  /** Live (or not yet pruned) allocations. */
   allocations: AllocationRecord[];
+  /** Sales, one per bought hold. */
   sales: SaleRecord[];
+  /** Refused payments, one per hold. */
   refusals: RefusalRecord[];
+  /** Waitlist figures. */
   waitlist: WaitlistEntryRecord[];
-  counters: { entry: number; offer: number; journal: number };
+  /** Id counters. */
+  counters: {
+    /** The waitlist entry. */
+    entry: number;
+    /** Offers made so far. */
+    offer: number;
+    /** Journal entries made so far. */
+    journal: number;
+  };
   /** Transitions not yet moved to the audit log / outbox (the single-document outbox). */
   journal: JournalRecord[];
 }
@@ -100,18 +153,57 @@ export interface InventoryContext {
 
 /** Result of {@link EventInventory.allocate}. */
 export type AllocateResult =
-  | { status: 'ok'; allocation: AllocationRecord }
-  | { status: 'settled' }
-  | { status: 'sold_out' | 'all_held'; available: number }
-  | { status: 'seat_taken'; seats: string[] }
-  | { status: 'per_user_limit'; current: number; limit: number };
+  | {
+      /** The outcome. */
+      status: 'ok';
+      /** The live allocation. */
+      allocation: AllocationRecord;
+    }
+  | {
+      /** The outcome. */
+      status: 'settled';
+    }
+  | {
+      /** The outcome. */
+      status: 'sold_out' | 'all_held';
+      /** Units left for the public. */
+      available: number;
+    }
+  | {
+      /** The outcome. */
+      status: 'seat_taken';
+      /** The requested seats that are taken. */
+      seats: string[];
+    }
+  | {
+      /** The outcome. */
+      status: 'per_user_limit';
+      /** Units the user already holds or owns. */
+      current: number;
+      /** The per-user limit. */
+      limit: number;
+    };
 
 /** Result of {@link EventInventory.settle}. */
-export type SettleResult = { outcome: 'issued'; sale: SaleRecord } | { outcome: 'refused'; reason: RefundReason };
+export type SettleResult =
+  | {
+      /** What became of the payment. */
+      outcome: 'issued';
+      /** The sale record. */
+      sale: SaleRecord;
+    }
+  | {
+      /** What became of the payment. */
+      outcome: 'refused';
+      /** Why the payment was refunded. */
+      reason: RefundReason;
+    };
 
 /** Counts read from the inventory at one instant. */
 export interface InventoryCounts {
+  /** Units for sale. */
   readonly capacity: number;
+  /** Units sold (tickets not returned). */
   readonly sold: number;
   /** Units in live public holds. */
   readonly held: number;
@@ -125,10 +217,28 @@ export interface InventoryCounts {
 
 /** Where one hold stands in the inventory right now. */
 export type HoldState =
-  | { state: 'live'; allocation: AllocationRecord }
-  | { state: 'sold'; sale: SaleRecord }
-  | { state: 'refused'; refusal: RefusalRecord }
-  | { state: 'gone' };
+  | {
+      /** Where the hold stands. */
+      state: 'live';
+      /** The live allocation. */
+      allocation: AllocationRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'sold';
+      /** The sale record. */
+      sale: SaleRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'refused';
+      /** The refusal record. */
+      refusal: RefusalRecord;
+    }
+  | {
+      /** Where the hold stands. */
+      state: 'gone';
+    };
 
 /**
  * Derives the order id of a hold: one hold can only ever produce this one order.
@@ -174,6 +284,8 @@ export class EventInventory {
   #userUnits = new Map<string, number>();
   #seatIndex: Map<string, number> | null;
   #seatOwner = new Map<string, string>();
+  /** 1 at (seat-map index + 1) of every seat nobody holds, is offered or bought: O(log n) seat picking. */
+  #freeSeats: FenwickTree | null = null;
   #waitlist: WaitlistEntryRecord[] = [];
   #entries = new Map<string, WaitlistEntryRecord>();
   /** Each user's entry that is waiting or holds an offer (at most one: joining is idempotent per user). */
@@ -191,6 +303,20 @@ export class EventInventory {
     this.#version = version;
     this.#counters = { ...counters };
     this.#seatIndex = definition.seats ? new Map(definition.seats.map((seat, i) => [seat, i])) : null;
+    if (definition.seats) {
+      const free = new FenwickTree();
+      for (let i = definition.seats.length; i >= 1; i--) free.add(i, 1); // largest first: one allocation
+      this.#freeSeats = free;
+    }
+  }
+
+  #takeSeat(seat: string, holdId: string): void {
+    if (!this.#seatOwner.has(seat)) this.#freeSeats?.add(this.#seatIndex!.get(seat)! + 1, -1);
+    this.#seatOwner.set(seat, holdId);
+  }
+
+  #releaseSeat(seat: string): void {
+    if (this.#seatOwner.delete(seat)) this.#freeSeats?.add(this.#seatIndex!.get(seat)! + 1, 1);
   }
 
   /** A new, empty inventory (version 0) with an `event_created` audit entry in its journal. */
@@ -303,7 +429,14 @@ export class EventInventory {
   }
 
   /** A waitlist entry and its position among those still waiting (0 when not waiting). */
-  waitlistEntry(entryId: string): { entry: WaitlistEntryRecord; position: number } | undefined {
+  waitlistEntry(entryId: string):
+    | {
+        /** The waitlist entry. */
+        entry: WaitlistEntryRecord;
+        /** 1-based place among those waiting (0 when not waiting). */
+        position: number;
+      }
+    | undefined {
     const entry = this.#entries.get(entryId);
     if (!entry) return undefined;
     const position = entry.status === 'waiting' ? this.#waitingBySeq.prefix(entry.seq) : 0;
@@ -391,7 +524,19 @@ export class EventInventory {
     graceMs: number,
     now: number,
     context: InventoryContext,
-  ): { status: 'ok'; allocation: AllocationRecord } | { status: 'not_live'; state: HoldState['state'] } {
+  ):
+    | {
+        /** The outcome. */
+        status: 'ok';
+        /** The live allocation. */
+        allocation: AllocationRecord;
+      }
+    | {
+        /** The outcome. */
+        status: 'not_live';
+        /** Where the hold stands. */
+        state: HoldState['state'];
+      } {
     this.#tidy(now, context);
     const allocation = this.#allocations.get(holdId);
     if (!allocation) return { status: 'not_live', state: this.holdState(holdId, now).state };
@@ -413,7 +558,14 @@ export class EventInventory {
   }
 
   /** Frees a live hold or offer (a declined offer moves the line on). No-op when not live. */
-  release(holdId: string, now: number, context: InventoryContext): { released: boolean } {
+  release(
+    holdId: string,
+    now: number,
+    context: InventoryContext,
+  ): {
+    /** Whether this call released it. */
+    released: boolean;
+  } {
     this.#tidy(now, context);
     const allocation = this.#allocations.get(holdId);
     if (!allocation) return { released: false };
@@ -438,13 +590,19 @@ export class EventInventory {
    */
   settle(
     request: {
+      /** The hold. */
       holdId: string;
+      /** The payment provider's payment id. */
       paymentId: string;
+      /** The user (buyer). */
       userId: string;
+      /** Units. */
       quantity: number;
+      /** Seat labels, or `null` for general admission. */
       seats: readonly string[] | null;
       latePolicy: 'issue_if_available' | 'refund';
       lateReason: 'hold_expired' | 'hold_released';
+      /** The waitlist entry. */
       entryId: string | null;
     },
     now: number,
@@ -541,7 +699,10 @@ export class EventInventory {
     ticketIds: readonly string[] | null,
     now: number,
     context: InventoryContext,
-  ): { returned: string[] } {
+  ): {
+    /** Ticket ids returned by this call. */
+    returned: string[];
+  } {
     this.#tidy(now, context);
     const sale = this.#sales.get(holdId);
     if (!sale) return { returned: [] };
@@ -552,7 +713,7 @@ export class EventInventory {
       if (wanted && !wanted.has(ticket.id)) kept.push(ticket);
       else {
         returned.push(ticket.id);
-        if (ticket.seat !== null) this.#seatOwner.delete(ticket.seat);
+        if (ticket.seat !== null) this.#releaseSeat(ticket.seat);
       }
     }
     if (returned.length === 0) return { returned };
@@ -576,7 +737,12 @@ export class EventInventory {
     request: { entryId: string; userId: string; quantity: number },
     now: number,
     context: InventoryContext,
-  ): { entry: WaitlistEntryRecord; position: number } {
+  ): {
+    /** The waitlist entry. */
+    entry: WaitlistEntryRecord;
+    /** 1-based place among those waiting (0 when not waiting). */
+    position: number;
+  } {
     this.#tidy(now, context);
     const active = this.#activeEntry.get(request.userId);
     if (active) return this.waitlistEntry(active.id)!;
@@ -604,7 +770,13 @@ export class EventInventory {
   }
 
   /** Drops expired allocations and makes the waitlist offers that frees up (what the sweeper calls). */
-  tidy(now: number, context: InventoryContext): { expired: AllocationRecord[] } {
+  tidy(
+    now: number,
+    context: InventoryContext,
+  ): {
+    /** Allocations found expired. */
+    expired: AllocationRecord[];
+  } {
     return { expired: this.#tidy(now, context, true) };
   }
 
@@ -721,7 +893,7 @@ export class EventInventory {
     this.#allocatedUnits += allocation.quantity;
     if (allocation.kind === 'offer') this.#offeredUnits += allocation.quantity;
     this.#addUserUnits(allocation.userId, allocation.quantity);
-    if (allocation.seats) for (const seat of allocation.seats) this.#seatOwner.set(seat, allocation.holdId);
+    if (allocation.seats) for (const seat of allocation.seats) this.#takeSeat(seat, allocation.holdId);
   }
 
   #removeAllocation(allocation: AllocationRecord): void {
@@ -731,7 +903,7 @@ export class EventInventory {
     this.#addUserUnits(allocation.userId, -allocation.quantity);
     if (allocation.seats) {
       for (const seat of allocation.seats) {
-        if (this.#seatOwner.get(seat) === allocation.holdId) this.#seatOwner.delete(seat);
+        if (this.#seatOwner.get(seat) === allocation.holdId) this.#releaseSeat(seat);
       }
     }
   }
@@ -740,7 +912,7 @@ export class EventInventory {
     this.#sales.set(sale.holdId, sale);
     this.#sold += sale.tickets.length;
     this.#addUserUnits(sale.userId, sale.tickets.length);
-    for (const ticket of sale.tickets) if (ticket.seat !== null) this.#seatOwner.set(ticket.seat, sale.holdId);
+    for (const ticket of sale.tickets) if (ticket.seat !== null) this.#takeSeat(ticket.seat, sale.holdId);
   }
 
   #addUserUnits(userId: string, delta: number): void {
@@ -750,15 +922,26 @@ export class EventInventory {
     else this.#userUnits.set(userId, next);
   }
 
+  /**
+   * The seats for a hold that names none: `quantity` adjacent seats starting at the first free
+   * seat when that block is free, else the first free seats in seat-map order. O(quantity log n)
+   * (a Fenwick tree of free seats), never a scan of the seat map.
+   */
   #pickSeats(quantity: number): string[] | null {
     const seats = this.definition.seats;
-    if (!seats) return null;
+    const free = this.#freeSeats;
+    if (!seats || !free) return null;
+    const first = free.search(1);
+    if (first < 0) return [];
+    const end = first - 1 + quantity;
+    if (end <= seats.length && free.prefix(end) - free.prefix(first - 1) === quantity) {
+      return seats.slice(first - 1, end);
+    }
     const picked: string[] = [];
-    for (const seat of seats) {
-      if (!this.#seatOwner.has(seat)) {
-        picked.push(seat);
-        if (picked.length === quantity) break;
-      }
+    for (let k = 1; k <= quantity; k++) {
+      const index = free.search(k);
+      if (index < 0 || index > seats.length) break;
+      picked.push(seats[index - 1]!);
     }
     return picked;
   }

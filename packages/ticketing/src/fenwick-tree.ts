@@ -17,6 +17,22 @@ export class FenwickTree {
     return sum;
   }
 
+  /** The smallest index whose prefix sum reaches `k` (counts must be >= 0), or -1 when the total is below `k`. */
+  search(k: number): number {
+    const tree = this.#tree;
+    let pos = 0;
+    let step = 1;
+    while (step * 2 < tree.length) step *= 2;
+    for (; step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next < tree.length && tree[next]! < k) {
+        pos = next;
+        k -= tree[next]!;
+      }
+    }
+    return pos + 1 < tree.length ? pos + 1 : -1;
+  }
+
   #grow(index: number): void {
     let size = this.#tree.length;
     while (size <= index) size *= 2;

@@ -21,6 +21,7 @@ export {
   TicketingError,
   UnknownEventError,
   UnknownHoldError,
+  UnknownOptionError,
   UnknownOrderError,
   UnknownSeatError,
   UnknownTicketError,
@@ -44,6 +45,7 @@ export type { FlashSaleOptions, FlashSaleReport, FlashSaleStep } from './flash-s
 export { formatFlashSaleReport, simulateFlashSale } from './flash-sale-simulation.js';
 export type { InvariantCheck, InvariantInput, InvariantReport } from './invariants.js';
 export { checkInvariants } from './invariants.js';
+export type { MemoryStoreOptions } from './memory-store.js';
 export { memoryStore } from './memory-store.js';
 export type {
   AuditEntry,

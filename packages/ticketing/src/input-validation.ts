@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from './errors.js';
+import { unknownOptionsMessage } from '@x/checks';
+import { InvalidArgumentError, UnknownOptionError } from './errors.js';
 
 /** Throws unless `value` is a non-empty string. */
 export function assertId(name: string, value: unknown): asserts value is string {
@@ -42,4 +43,17 @@ export function assertStringList(name: string, value: unknown, minLength: number
     if (seen.has(item)) throw new InvalidArgumentError(name, 'distinct strings', `duplicate ${item}`);
     seen.add(item);
   }
+}
+
+/** Throws {@link UnknownOptionError} when `options` has a key not in `known` (a typo is never ignored). */
+export function assertKnownOptions(where: string, options: object, known: readonly string[]): void {
+  const message = unknownOptionsMessage(where, options, known);
+  if (message === undefined) return;
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(options).filter((key) => !known.includes(key));
+  } catch {
+    // unreadable keys: the message says so
+  }
+  throw new UnknownOptionError(where, message, keys, known);
 }

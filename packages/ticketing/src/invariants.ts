@@ -13,6 +13,7 @@ export interface InvariantCheck {
    * `settled`: (settled runs only) nothing live and no payment in flight; available = capacity - sold.
    */
   readonly name: 'capacity' | 'seats' | 'per_user_limit' | 'payments' | 'orders' | 'waitlist_order' | 'settled';
+  /** Whether the check passed. */
   readonly ok: boolean;
   /** What was measured, or what broke. */
   readonly detail: string;
@@ -22,6 +23,7 @@ export interface InvariantCheck {
 export interface InvariantReport {
   /** Whether every check held. */
   readonly ok: boolean;
+  /** Every check with its outcome. */
   readonly checks: readonly InvariantCheck[];
 }
 

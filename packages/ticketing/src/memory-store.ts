@@ -1,7 +1,36 @@
+import { InvalidArgumentError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
+import { assertKnownOptions } from './input-validation.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
+
+/**
+ * Options of {@link memoryStore}: how much history it keeps. Live state (events, live holds and
+ * offers, waiting entries, sales, orders, payments, undelivered notices) is always kept; these
+ * bound what is only history, so a process that sells all day keeps memory flat.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryStoreOptions = { finishedHoldRetention: 100_000, auditRetention: 50_000 };
+ * ```
+ */
+export interface MemoryStoreOptions {
+  /**
+   * How many finished hold records (expired, released, bought or refused) to keep, oldest dropped
+   * first. A dropped hold is unknown afterwards (`getHold` and a late `confirmPayment` for it throw
+   * `UnknownHoldError`), so keep at least the holds that finish during the longest delay a payment
+   * confirmation can have. `Infinity` keeps them all.
+   * @default Infinity
+   */
+  finishedHoldRetention?: number;
+  /**
+   * How many audit entries to keep per event, oldest dropped first (`tix.audit` then returns the
+   * latest ones). `Infinity` keeps them all.
+   * @default Infinity
+   */
+  auditRetention?: number;
+}
 
 /**
  * The in-memory {@link TicketingStore} (the default). It keeps the same single-document atomicity
@@ -15,11 +44,40 @@ import type { TicketingStore } from './ticketing-store.js';
  * const tix = createTicketing({ store: memoryStore() });
  * ```
  */
-export function memoryStore(): TicketingStore {
-  return new MemoryStore();
+export function memoryStore(options: MemoryStoreOptions = {}): TicketingStore {
+  return new MemoryStore(options);
+}
+
+/** An event's audit log: entries from `head` on are kept (older ones were dropped by retention). */
+interface AuditLog {
+  entries: AuditEntry[];
+  head: number;
+}
+
+/** Hold-finishing transitions: after one of these the hold reserves nothing any more. */
+const FINISHING = new Set([
+  'hold_expired',
+  'hold_released',
+  'offer_expired',
+  'offer_declined',
+  'sale_issued',
+  'sale_refused',
+]);
+
+function retention(name: string, value: number | undefined): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof value !== 'number' || !(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 0))) {
+    throw new InvalidArgumentError(name, 'an integer from 0 and up, or Infinity', value);
+  }
+  return value;
 }
 
 class MemoryStore implements TicketingStore {
+  readonly #finishedHoldRetention: number;
+  readonly #auditRetention: number;
+  /** Finished hold ids, oldest first, from `#finishedHead` on (dropped beyond the retention). */
+  #finished: string[] = [];
+  #finishedHead = 0;
   #events = new Map<string, EventInventory>();
   #holds = new Map<string, HoldRecord>();
   #holdKeys = new Map<string, string>();
@@ -27,10 +85,18 @@ class MemoryStore implements TicketingStore {
   #paymentsByEvent = new Map<string, string[]>();
   #orders = new Map<string, Order>();
   #ordersByEvent = new Map<string, string[]>();
-  #outbox = new Map<string, { notice: Notice; deliveredAt: number | null }>();
+  #outbox = new Map<string, Notice>();
   #pending = new Set<string>();
-  #audit = new Map<string, AuditEntry[]>();
+  #audit = new Map<string, AuditLog>();
   #auditIds = new Set<string>();
+
+  constructor(options: MemoryStoreOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('options', 'an object', options);
+    assertKnownOptions('memoryStore', options, ['finishedHoldRetention', 'auditRetention']);
+    this.#finishedHoldRetention = retention('finishedHoldRetention', options.finishedHoldRetention);
+    this.#auditRetention = retention('auditRetention', options.auditRetention);
+  }
 
   async insertEvent(doc: EventDocument): Promise<boolean> {
     if (this.#events.has(doc.id)) return false;
@@ -68,7 +134,7 @@ class MemoryStore implements TicketingStore {
     const existing = this.#holds.get(hold.id);
     if (existing) return copyHold(existing);
     if (hold.idempotencyKey !== null) {
-      const key = `${hold.eventId}\u0000${hold.userId}\u0000${hold.idempotencyKey}`;
+      const key = holdKey(hold);
       const holder = this.#holdKeys.get(key);
       if (holder) return copyHold(this.#holds.get(holder)!);
       this.#holdKeys.set(key, hold.id);
@@ -152,15 +218,14 @@ class MemoryStore implements TicketingStore {
     const out: Notice[] = [];
     for (const id of this.#pending) {
       if (out.length >= limit) break;
-      out.push(structuredClone(this.#outbox.get(id)!.notice));
+      out.push(structuredClone(this.#outbox.get(id)!));
     }
     return out;
   }
 
-  async markNoticeDelivered(noticeId: string, at: number): Promise<void> {
-    const item = this.#outbox.get(noticeId);
-    if (item && item.deliveredAt === null) item.deliveredAt = at;
-    this.#pending.delete(noticeId);
+  async markNoticeDelivered(noticeId: string, _at: number): Promise<void> {
+    // Delivered notices are history: dropped at once (the audit log records the delivery).
+    if (this.#pending.delete(noticeId)) this.#outbox.delete(noticeId);
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
@@ -171,25 +236,62 @@ class MemoryStore implements TicketingStore {
   }
 
   async listAudit(eventId: string): Promise<AuditEntry[]> {
-    return (this.#audit.get(eventId) ?? []).map((entry) => ({ ...entry }));
+    const log = this.#audit.get(eventId);
+    return log ? log.entries.slice(log.head).map((entry) => ({ ...entry })) : [];
   }
 
   /** Journal entries arrive exactly once (drained in the same turn they were made): no dedup needed. */
   #appendAudit(entry: AuditEntry): void {
-    const list = this.#audit.get(entry.eventId);
-    if (list) list.push(entry);
-    else this.#audit.set(entry.eventId, [entry]);
+    let log = this.#audit.get(entry.eventId);
+    if (!log) {
+      log = { entries: [], head: 0 };
+      this.#audit.set(entry.eventId, log);
+    }
+    log.entries.push(entry);
+    if (entry.holdId !== undefined && FINISHING.has(entry.type)) this.#holdFinished(entry.holdId);
+    if (log.entries.length - log.head > this.#auditRetention) {
+      const dropped = log.entries[log.head]!;
+      log.entries[log.head++] = undefined as never;
+      this.#auditIds.delete(dropped.id);
+      if (log.head > 1024 && log.head * 2 > log.entries.length) {
+        log.entries = log.entries.slice(log.head);
+        log.head = 0;
+      }
+    }
+  }
+
+  /** Remembers that a hold finished; forgets the oldest finished hold records beyond the retention. */
+  #holdFinished(holdId: string): void {
+    if (this.#finishedHoldRetention === Number.POSITIVE_INFINITY) return;
+    this.#finished.push(holdId);
+    while (this.#finished.length - this.#finishedHead > this.#finishedHoldRetention) {
+      const id = this.#finished[this.#finishedHead]!;
+      this.#finished[this.#finishedHead++] = undefined as never;
+      const hold = this.#holds.get(id);
+      if (hold) {
+        this.#holds.delete(id);
+        if (hold.idempotencyKey !== null) this.#holdKeys.delete(holdKey(hold));
+      }
+    }
+    if (this.#finishedHead > 1024 && this.#finishedHead * 2 > this.#finished.length) {
+      this.#finished = this.#finished.slice(this.#finishedHead);
+      this.#finishedHead = 0;
+    }
   }
 
   #drain(journal: JournalRecord[]): void {
     for (const record of journal) {
       if (record.kind === 'audit') this.#appendAudit(record.entry);
       else if (!this.#outbox.has(record.notice.id)) {
-        this.#outbox.set(record.notice.id, { notice: record.notice, deliveredAt: null });
+        this.#outbox.set(record.notice.id, record.notice);
         this.#pending.add(record.notice.id);
       }
     }
   }
+}
+
+function holdKey(hold: HoldRecord): string {
+  return `${hold.eventId}\u0000${hold.userId}\u0000${hold.idempotencyKey}`;
 }
 
 function copyHold(hold: HoldRecord): HoldRecord {

@@ -3,7 +3,8 @@ import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import { InvalidArgumentError, StoreContentionError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
-import { assertInteger } from './input-validation.js';
+import { fieldKey } from './field-key.js';
+import { assertInteger, assertKnownOptions } from './input-validation.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
@@ -75,16 +76,20 @@ class MongoStore implements TicketingStore {
   readonly #orders: Collection<Document>;
   readonly #outbox: Collection<Document>;
   readonly #audit: Collection<Document>;
+  /** `_id` = event, user and idempotency key: the unique claim of a key by one hold id. */
+  readonly #holdKeys: Collection<Document>;
   readonly #maxAttempts: number;
   readonly #retentionMs: number;
   readonly #orderPrefix = randomBytes(4).toString('hex');
   #orderCounter = 0;
+  #prunedAt = Number.NEGATIVE_INFINITY;
   #ready: Promise<void> | null = null;
 
   constructor(options: MongoStoreOptions) {
     if (typeof options !== 'object' || options === null || typeof options.db?.collection !== 'function') {
       throw new InvalidArgumentError('db', 'a mongodb Db (client.db(name))', options?.db);
     }
+    assertKnownOptions('mongoStore', options, ['db', 'collectionPrefix', 'maxAttempts', 'deliveredNoticeRetentionMs']);
     const prefix = options.collectionPrefix ?? 'ticketing_';
     if (typeof prefix !== 'string') throw new InvalidArgumentError('collectionPrefix', 'a string', prefix);
     this.#maxAttempts = options.maxAttempts ?? 64;
@@ -98,20 +103,16 @@ class MongoStore implements TicketingStore {
     this.#orders = db.collection(`${prefix}orders`);
     this.#outbox = db.collection(`${prefix}outbox`);
     this.#audit = db.collection(`${prefix}audit`);
+    this.#holdKeys = db.collection(`${prefix}hold_keys`);
   }
 
   #init(): Promise<void> {
     this.#ready ??= (async () => {
       await Promise.all([
-        this.#holds.createIndex(
-          { eventId: 1, userId: 1, idempotencyKey: 1 },
-          { unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } }, name: 'idempotency_key' },
-        ),
         this.#payments.createIndex({ eventId: 1 }, { name: 'by_event' }),
         this.#orders.createIndex({ holdId: 1 }, { unique: true, name: 'one_order_per_hold' }),
         this.#orders.createIndex({ eventId: 1 }, { name: 'by_event' }),
         this.#outbox.createIndex({ deliveredAt: 1, order: 1 }, { name: 'pending' }),
-        this.#outbox.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'delivered_ttl' }),
         this.#audit.createIndex({ eventId: 1, order: 1 }, { name: 'by_event' }),
       ]);
     })().catch((error: unknown) => {
@@ -129,7 +130,7 @@ class MongoStore implements TicketingStore {
   async insertEvent(doc: EventDocument): Promise<boolean> {
     await this.#init();
     try {
-      await this.#events.insertOne({ ...structuredClone(doc), _id: doc.id } as Document);
+      await this.#events.insertOne(encodeEvent(doc));
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
@@ -138,11 +139,13 @@ class MongoStore implements TicketingStore {
     return true;
   }
 
-  async #loadInventory(eventId: string): Promise<{ inventory: EventInventory; version: number } | undefined> {
+  async #loadInventory(
+    eventId: string,
+  ): Promise<{ inventory: EventInventory; version: number; raw: Document } | undefined> {
     const raw = await this.#events.findOne({ _id: eventId } as Document);
     if (!raw) return undefined;
-    const doc = fromStored<EventDocument>(raw);
-    return { inventory: EventInventory.fromDocument(doc), version: doc.version };
+    const doc = decodeEvent(raw);
+    return { inventory: EventInventory.fromDocument(doc), version: doc.version, raw };
   }
 
   async readEvent<R>(eventId: string, read: (inventory: EventInventory) => R): Promise<R | undefined> {
@@ -163,13 +166,11 @@ class MongoStore implements TicketingStore {
         return result;
       }
       const next = loaded.inventory.toDocument();
-      // The guard: applied only if nobody wrote the document since we read it.
-      const written = await this.#events.replaceOne(
+      // The guard: applied only if nobody wrote the document since we read it. Only what changed
+      // is sent (`$set`/`$unset` of single entries), so the bytes of a write do not grow with the event.
+      const written = await this.#events.updateOne(
         { _id: eventId, version: loaded.version } as Document,
-        {
-          ...next,
-          _id: eventId,
-        } as Document,
+        changes(loaded.raw, encodeEvent(next)),
       );
       if (written.matchedCount === 1) {
         await this.#drain(eventId, next.journal);
@@ -209,28 +210,25 @@ class MongoStore implements TicketingStore {
       outbox.length > 0 ? bulkUpsert(this.#outbox, outbox) : undefined,
     ]);
     // Bumping the version makes any concurrent compare-and-swap based on the old journal retry.
-    await this.#events.updateOne(
-      { _id: eventId } as Document,
-      {
-        $pull: { journal: { id: { $in: journal.map((r) => r.id) } } },
-        $inc: { version: 1 },
-      } as Document,
-    );
+    // `$unset` of each entry (not `$pull` with a condition, which FerretDB ignores).
+    const unset: Record<string, ''> = {};
+    for (const record of journal) unset[`journal.${fieldKey(record.id)}`] = '';
+    await this.#events.updateOne({ _id: eventId } as Document, { $unset: unset, $inc: { version: 1 } } as Document);
   }
 
   /** Drains journals that a crash left in event documents. */
   async #drainLeftovers(): Promise<void> {
     const stuck = await this.#events
-      .find({ 'journal.0': { $exists: true } }, { projection: { journal: 1 } })
+      .find({ journal: { $ne: {} } }, { projection: { journal: 1 } })
       .limit(100)
       .toArray();
-    for (const raw of stuck) await this.#drain(String(raw._id), raw.journal as JournalRecord[]);
+    for (const raw of stuck) await this.#drain(String(raw._id), Object.values(raw.journal ?? {}) as JournalRecord[]);
   }
 
   async getEventDocument(eventId: string): Promise<EventDocument | undefined> {
     await this.#init();
     const raw = await this.#events.findOne({ _id: eventId } as Document);
-    return raw ? fromStored<EventDocument>(raw) : undefined;
+    return raw ? decodeEvent(raw) : undefined;
   }
 
   async listEventIds(): Promise<string[]> {
@@ -241,18 +239,28 @@ class MongoStore implements TicketingStore {
 
   async insertHold(hold: HoldRecord): Promise<HoldRecord> {
     await this.#init();
+    let record = hold;
+    if (hold.idempotencyKey !== null) {
+      // The key is claimed first, in its own document (unique `_id`): whoever claims it names the
+      // hold. A writer that crashed after the claim left no hold record; the next one creates it.
+      const keyId = `${hold.eventId}\u0000${hold.userId}\u0000${hold.idempotencyKey}`;
+      try {
+        await this.#holdKeys.insertOne({ _id: keyId, holdId: hold.id } as Document);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        const claim = await this.#holdKeys.findOne({ _id: keyId } as Document);
+        if (!claim) throw new Error(`hold key of ${hold.id}: duplicate key but no claim (deleted concurrently?)`);
+        record = { ...hold, id: String(claim.holdId) };
+      }
+    }
     try {
-      await this.#holds.insertOne({ ...hold, _id: hold.id } as Document);
-      return { ...hold };
+      await this.#holds.insertOne({ ...record, _id: record.id } as Document);
+      return { ...record };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const existing =
-      (await this.#holds.findOne({ _id: hold.id } as Document)) ??
-      (hold.idempotencyKey !== null
-        ? await this.#holds.findOne({ eventId: hold.eventId, userId: hold.userId, idempotencyKey: hold.idempotencyKey })
-        : null);
-    if (!existing) throw new Error(`hold ${hold.id}: duplicate key but no existing record (deleted concurrently?)`);
+    const existing = await this.#holds.findOne({ _id: record.id } as Document);
+    if (!existing) throw new Error(`hold ${record.id}: duplicate key but no existing record (deleted concurrently?)`);
     return fromStored<HoldRecord>(existing);
   }
 
@@ -323,12 +331,25 @@ class MongoStore implements TicketingStore {
 
   async markTicketsReturned(orderId: string, ticketIds: readonly string[]): Promise<Order | undefined> {
     await this.#init();
-    const raw = await this.#orders.findOneAndUpdate(
+    const raw = await this.#orders.findOne({ _id: orderId } as Document);
+    if (!raw) return undefined;
+    const order = fromStored<Order>(raw);
+    const wanted = new Set(ticketIds);
+    // A targeted `$set` per ticket by position (the ticket list of an order never changes shape):
+    // no `arrayFilters`, which FerretDB lacks, and bytes in proportion to the tickets returned.
+    const set: Record<string, 'returned'> = {};
+    order.tickets.forEach((ticket, i) => {
+      if (wanted.has(ticket.id) && ticket.status !== 'returned') set[`tickets.${i}.status`] = 'returned';
+    });
+    if (Object.keys(set).length === 0) return order;
+    const updated = await this.#orders.findOneAndUpdate(
       { _id: orderId } as Document,
-      { $set: { 'tickets.$[t].status': 'returned' } },
-      { arrayFilters: [{ 't.id': { $in: [...ticketIds] } }], returnDocument: 'after' },
+      { $set: set },
+      {
+        returnDocument: 'after',
+      },
     );
-    return raw ? fromStored<Order>(raw) : undefined;
+    return updated ? fromStored<Order>(updated) : undefined;
   }
 
   async listOrders(eventId: string): Promise<Order[]> {
@@ -346,9 +367,13 @@ class MongoStore implements TicketingStore {
 
   async markNoticeDelivered(noticeId: string, at: number): Promise<void> {
     await this.#init();
-    await this.#outbox.updateOne({ _id: noticeId, deliveredAt: null } as Document, {
-      $set: { deliveredAt: at, expireAt: new Date(at + this.#retentionMs) },
-    });
+    await this.#outbox.updateOne({ _id: noticeId, deliveredAt: null } as Document, { $set: { deliveredAt: at } });
+    // Delivered notices older than the retention are deleted here, at most once a minute (no TTL
+    // index: FerretDB has none, and a range delete on the `pending` index costs the same).
+    if (at - this.#prunedAt >= 60_000) {
+      this.#prunedAt = at;
+      await this.#outbox.deleteMany({ deliveredAt: { $lte: at - this.#retentionMs } } as Document);
+    }
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
@@ -367,14 +392,72 @@ class MongoStore implements TicketingStore {
   async listAudit(eventId: string): Promise<AuditEntry[]> {
     await this.#init();
     const raw = await this.#events.findOne({ _id: eventId } as Document, { projection: { journal: 1 } });
-    if (raw && Array.isArray(raw.journal) && raw.journal.length > 0)
-      await this.#drain(eventId, raw.journal as JournalRecord[]);
+    const leftover = Object.values(raw?.journal ?? {}) as JournalRecord[];
+    if (leftover.length > 0) await this.#drain(eventId, leftover);
     const rows = await this.#audit.find({ eventId }).sort({ order: 1 }).toArray();
     return rows.map((row) => {
       const { _id, order, ...entry } = row;
       return entry as AuditEntry;
     });
   }
+}
+
+/** The fields of an event document stored as objects keyed by record id, so a write touches single entries. */
+const KEYED = ['allocations', 'sales', 'refusals', 'waitlist', 'journal'] as const;
+const KEY_OF: Record<(typeof KEYED)[number], (record: never) => string> = {
+  allocations: (a: { holdId: string }) => a.holdId,
+  sales: (s: { holdId: string }) => s.holdId,
+  refusals: (r: { holdId: string }) => r.holdId,
+  waitlist: (e: { id: string }) => e.id,
+  journal: (j: { id: string }) => j.id,
+};
+
+/** Event definition fields: written once by `insertEvent`, never compared or sent again. */
+const IMMUTABLE = new Set([
+  'id',
+  'name',
+  'capacity',
+  'seats',
+  'perUserLimit',
+  'saleStartsAt',
+  'requireAdmission',
+  'createdAt',
+]);
+
+/** The stored form of an event document: record lists become objects keyed by record id. */
+function encodeEvent(doc: EventDocument): Document {
+  const out: Document = { ...structuredClone(doc), _id: doc.id };
+  for (const field of KEYED) {
+    const keyed: Document = {};
+    for (const record of doc[field] as never[]) keyed[fieldKey(KEY_OF[field](record))] = structuredClone(record);
+    out[field] = keyed;
+  }
+  return out;
+}
+
+function decodeEvent(raw: Document): EventDocument {
+  const doc = fromStored<Document>(raw);
+  for (const field of KEYED) doc[field] = Object.values(doc[field] ?? {});
+  return doc as EventDocument;
+}
+
+/** The `$set`/`$unset` that turn stored document `before` into `after`: top-level fields and single keyed entries. */
+function changes(before: Document, after: Document): Document {
+  const set: Document = {};
+  const unset: Record<string, ''> = {};
+  for (const [field, value] of Object.entries(after)) {
+    if (field === '_id' || IMMUTABLE.has(field)) continue;
+    if ((KEYED as readonly string[]).includes(field)) {
+      const old = (before[field] ?? {}) as Document;
+      for (const [key, entry] of Object.entries(value as Document)) {
+        if (!(key in old) || JSON.stringify(old[key]) !== JSON.stringify(entry)) set[`${field}.${key}`] = entry;
+      }
+      for (const key of Object.keys(old)) if (!(key in (value as Document))) unset[`${field}.${key}`] = '';
+    } else if (JSON.stringify(before[field]) !== JSON.stringify(value)) {
+      set[field] = value;
+    }
+  }
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
 }
 
 function fromStored<T>(raw: Document): T {

@@ -24,8 +24,11 @@ export type HoldStatus = 'pending' | 'active' | 'in_payment' | 'confirmed' | 're
 export interface Hold {
   /** Opaque id, e.g. `h_3f2a…`. */
   readonly id: string;
+  /** The event. */
   readonly eventId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** Units. */
   readonly quantity: number;
   /** The seats held, in the event's seat order, or `null` for general admission. */
   readonly seats: readonly string[] | null;
@@ -45,14 +48,19 @@ export interface Hold {
 
 /** The stored form of a {@link Hold} (`status` as last written, without the read-time expiry). */
 export interface HoldRecord extends Omit<Hold, 'status'> {
+  /** Where it stands. */
   status: HoldStatus;
+  /** Epoch ms after which it no longer reserves anything. */
   expiresAt: number;
 }
 
 /** A ticket of an order. */
 export interface Ticket {
+  /** Unique id. */
   readonly id: string;
+  /** The order. */
   readonly orderId: string;
+  /** The event. */
   readonly eventId: string;
   /** The seat, or `null` for general admission. */
   readonly seat: string | null;
@@ -64,11 +72,17 @@ export interface Ticket {
 export interface Order {
   /** Derived from the hold id, so a hold can never produce two orders. */
   readonly id: string;
+  /** The event. */
   readonly eventId: string;
+  /** The hold. */
   readonly holdId: string;
+  /** The payment provider's payment id. */
   readonly paymentId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** Amount paid (refunded in full when refunded). */
   readonly amount: number;
+  /** The tickets. */
   readonly tickets: readonly Ticket[];
   /** Epoch ms. */
   readonly createdAt: number;
@@ -93,15 +107,23 @@ export type RefundReason =
 
 /** The durable record of one payment confirmation, unique on `paymentId`. */
 export interface PaymentRecord {
+  /** The payment provider's payment id. */
   readonly paymentId: string;
+  /** The hold. */
   readonly holdId: string;
+  /** The event. */
   readonly eventId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** Amount paid (refunded in full when refunded). */
   readonly amount: number;
   /** Epoch ms reported by the payment provider, or when the confirmation arrived. */
   readonly paidAt: number;
+  /** Where it stands. */
   status: PaymentStatus;
+  /** The order. */
   orderId: string | null;
+  /** Why it was refunded, or `null`. */
   refundReason: RefundReason | null;
   /** Epoch ms of the last status change. */
   updatedAt: number;
@@ -126,8 +148,11 @@ export type WaitlistEntryStatus =
 export interface WaitlistOffer {
   /** Complete it with `beginPayment(holdId)` / `confirmPayment({ holdId, … })`. */
   readonly holdId: string;
+  /** The waitlist entry. */
   readonly entryId: string;
+  /** Units. */
   readonly quantity: number;
+  /** Seat labels, or `null` for general admission. */
   readonly seats: readonly string[] | null;
   /** Epoch ms; after this the offer moves to the next person in line. */
   readonly expiresAt: number;
@@ -135,9 +160,13 @@ export interface WaitlistOffer {
 
 /** A notification waiting in the outbox. `id` is stable across redeliveries, for deduplication. */
 export interface Notice {
+  /** Unique id. */
   readonly id: string;
+  /** The event. */
   readonly eventId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** The offer: hold id, units, seats, expiry. */
   readonly offer: WaitlistOffer;
 }
 
@@ -167,16 +196,26 @@ export type AuditType =
 export interface AuditEntry {
   /** Unique, stable id (retries never log the same transition twice under one id). */
   readonly id: string;
+  /** The event. */
   readonly eventId: string;
   /** Epoch ms. */
   readonly at: number;
+  /** What happened. */
   readonly type: AuditType;
+  /** The hold. */
   readonly holdId?: string;
+  /** The user (buyer). */
   readonly userId?: string;
+  /** The payment provider's payment id. */
   readonly paymentId?: string;
+  /** The order. */
   readonly orderId?: string;
+  /** The waitlist entry. */
   readonly entryId?: string;
+  /** Units. */
   readonly quantity?: number;
+  /** Seat labels, or `null` for general admission. */
   readonly seats?: readonly string[];
+  /** Free-form detail (e.g. a refund reason). */
   readonly detail?: string;
 }

@@ -42,12 +42,14 @@ export interface TicketingStore {
    * `(eventId, userId, idempotencyKey)` when the key is set; returns the stored record either way.
    */
   insertHold(hold: HoldRecord): Promise<HoldRecord>;
+  /** A hold record, or `undefined`. */
   getHold(holdId: string): Promise<HoldRecord | undefined>;
   /** Sets fields of a hold record (no-op when missing). */
   updateHold(holdId: string, patch: Partial<Pick<HoldRecord, 'status' | 'expiresAt'>>): Promise<void>;
 
   /** Inserts a payment record unless `paymentId` exists; returns the stored record either way. */
   insertPayment(payment: PaymentRecord): Promise<PaymentRecord>;
+  /** A payment record, or `undefined`. */
   getPayment(paymentId: string): Promise<PaymentRecord | undefined>;
   /**
    * Conditionally changes a payment record: applied only if its status is one of `from`.
@@ -58,13 +60,16 @@ export interface TicketingStore {
     from: readonly PaymentStatus[],
     patch: Partial<Pick<PaymentRecord, 'status' | 'orderId' | 'refundReason' | 'updatedAt'>>,
   ): Promise<boolean>;
+  /** Every payment record of an event. */
   listPayments(eventId: string): Promise<PaymentRecord[]>;
 
   /** Inserts an order unless its id exists; returns the stored order either way. */
   insertOrder(order: Order): Promise<Order>;
+  /** An order, or `undefined`. */
   getOrder(orderId: string): Promise<Order | undefined>;
   /** Marks tickets of an order `returned` (idempotent); returns the updated order. */
   markTicketsReturned(orderId: string, ticketIds: readonly string[]): Promise<Order | undefined>;
+  /** Every order of an event. */
   listOrders(eventId: string): Promise<Order[]>;
 
   /** Notices not yet delivered, oldest first, at most `limit`. */

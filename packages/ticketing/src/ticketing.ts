@@ -17,7 +17,7 @@ import {
 } from './errors.js';
 import type { EventDefinition, HoldState, InventoryContext, InventoryCounts, SaleRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
-import { assertFinite, assertId, assertInteger, assertStringList } from './input-validation.js';
+import { assertFinite, assertId, assertInteger, assertKnownOptions, assertStringList } from './input-validation.js';
 import type { InvariantReport } from './invariants.js';
 import { checkInvariants } from './invariants.js';
 import { memoryStore } from './memory-store.js';
@@ -38,6 +38,7 @@ import type { AdmissionVerification } from './waiting-room.js';
 
 /** A source of time in epoch milliseconds. */
 export interface Clock {
+  /** Epoch milliseconds. */
   now(): number;
 }
 
@@ -54,19 +55,25 @@ export interface PaymentGateway {
 
 /** The message the notifier receives for a waitlist offer. `id` is stable across redeliveries. */
 export interface OfferMessage {
+  /** Unique id. */
   readonly id: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** The event. */
   readonly eventId: string;
+  /** The offer: hold id, units, seats, expiry. */
   readonly offer: Notice['offer'];
 }
 
 /** Where waitlist offers are announced (email, push, …). Delivery is at least once. */
 export interface Notifier {
+  /** Delivers one offer message (called at least once per offer; dedupe on `message.id`). */
   notify(message: OfferMessage): Promise<void>;
 }
 
 /** Something that checks waiting-room admission tokens; a {@link WaitingRoom} is one. */
 export interface AdmissionVerifier {
+  /** Checks a token: admitted, or why not. */
   verify(token: string): AdmissionVerification;
 }
 
@@ -164,7 +171,9 @@ export interface CreateEventInput {
 
 /** Input of {@link Ticketing.hold}. */
 export interface HoldInput {
+  /** The event. */
   eventId: string;
+  /** The user (buyer). */
   userId: string;
   /**
    * Units to hold.
@@ -181,6 +190,7 @@ export interface HoldInput {
 
 /** Input of {@link Ticketing.confirmPayment}. */
 export interface ConfirmPaymentInput {
+  /** The hold. */
   holdId: string;
   /** The provider's payment id; confirmations are idempotent on it. */
   paymentId: string;
@@ -195,12 +205,28 @@ export interface ConfirmPaymentInput {
 
 /** What became of a confirmed payment: exactly one order or exactly one refund. */
 export type ConfirmResult =
-  | { readonly outcome: 'issued'; readonly order: Order; readonly tickets: readonly Ticket[] }
-  | { readonly outcome: 'refunded'; readonly reason: RefundReason; readonly paymentId: string };
+  | {
+      /** Tickets were issued. */
+      readonly outcome: 'issued';
+      /** The order issued (the same one for every duplicate confirmation). */
+      readonly order: Order;
+      /** Its tickets. */
+      readonly tickets: readonly Ticket[];
+    }
+  | {
+      /** The payment was refunded. */
+      readonly outcome: 'refunded';
+      /** Why it could not be honoured. */
+      readonly reason: RefundReason;
+      /** The refunded payment. */
+      readonly paymentId: string;
+    };
 
 /** An event's availability at one instant. */
 export interface Availability {
+  /** The event. */
   readonly eventId: string;
+  /** Units for sale. */
   readonly capacity: number;
   /** Units nobody holds, has been offered or bought: `capacity - held - offered - sold`. */
   readonly available: number;
@@ -208,6 +234,7 @@ export interface Availability {
   readonly held: number;
   /** Units in live waitlist offers. */
   readonly offered: number;
+  /** Units sold (tickets not returned). */
   readonly sold: number;
   /** Units wanted by waitlist entries still in line (reserved ahead of the public). */
   readonly waitlisted: number;
@@ -220,16 +247,21 @@ export interface Availability {
 
 /** Result of {@link Ticketing.joinWaitlist}. */
 export interface WaitlistJoin {
+  /** The waitlist entry. */
   readonly entryId: string;
   /** 1-based place among entries still waiting (0 if already offered). */
   readonly position: number;
+  /** Where it stands. */
   readonly status: WaitlistEntryStatus;
 }
 
 /** A waitlist entry as read by {@link Ticketing.waitlistEntry}. */
 export interface WaitlistEntry extends WaitlistJoin {
+  /** The event. */
   readonly eventId: string;
+  /** The user (buyer). */
   readonly userId: string;
+  /** Units. */
   readonly quantity: number;
   /** The offer's hold id once offered. */
   readonly holdId: string | null;
@@ -245,6 +277,7 @@ export interface ExpireResult {
 
 /** Result of {@link Ticketing.deliverNotifications}. */
 export interface DeliveryResult {
+  /** Notices delivered. */
   readonly delivered: number;
   /** Notices left in the outbox because the notifier threw (retried on the next delivery). */
   readonly failed: number;
@@ -252,6 +285,7 @@ export interface DeliveryResult {
 
 /** Result of {@link Ticketing.returnTickets}. */
 export interface ReturnResult {
+  /** The order. */
   readonly orderId: string;
   /** The tickets returned by this call (or an earlier attempt of the same return). */
   readonly returned: readonly Ticket[];
@@ -310,6 +344,39 @@ export function createTicketing(options: TicketingOptions = {}): Ticketing {
   return new TicketingService(options);
 }
 
+const TICKETING_OPTIONS = [
+  'store',
+  'clock',
+  'payments',
+  'notifier',
+  'holdTtlMs',
+  'paymentGraceMs',
+  'offerTtlMs',
+  'latePaymentPolicy',
+  'waitingRoom',
+] as const;
+const CREATE_EVENT_KEYS = [
+  'id',
+  'name',
+  'capacity',
+  'seats',
+  'perUserLimit',
+  'saleStartsAt',
+  'requireAdmission',
+] as const;
+const HOLD_KEYS = ['eventId', 'userId', 'quantity', 'seats', 'idempotencyKey', 'admissionToken'] as const;
+const CONFIRM_KEYS = ['holdId', 'paymentId', 'amount', 'paidAt'] as const;
+const RETURN_KEYS = ['orderId', 'ticketIds'] as const;
+const JOIN_KEYS = ['eventId', 'userId', 'quantity'] as const;
+const EXPIRE_KEYS = ['eventId'] as const;
+const CHECK_KEYS = ['settled'] as const;
+
+/** Throws unless `input` is an object with only `known` keys. */
+function assertInput(where: string, input: unknown, known: readonly string[]): asserts input is object {
+  if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+  assertKnownOptions(where, input, known);
+}
+
 const noopPayments: PaymentGateway = { refund: async () => {} };
 const noopNotifier: Notifier = { notify: async () => {} };
 
@@ -331,6 +398,9 @@ class TicketingService implements Ticketing {
   readonly #refunds = new Map<string, Promise<void>>();
 
   constructor(options: TicketingOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('options', 'an object', options);
+    assertKnownOptions('createTicketing', options, TICKETING_OPTIONS);
     const holdTtlMs = options.holdTtlMs ?? 600_000;
     const paymentGraceMs = options.paymentGraceMs ?? 300_000;
     const offerTtlMs = options.offerTtlMs ?? 900_000;
@@ -401,7 +471,7 @@ class TicketingService implements Ticketing {
   }
 
   async createEvent(input: CreateEventInput): Promise<EventDefinition> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('createEvent', input, CREATE_EVENT_KEYS);
     assertId('id', input.id);
     if (typeof input.name !== 'string') throw new InvalidArgumentError('name', 'a string', input.name);
     let seats: string[] | null = null;
@@ -440,7 +510,7 @@ class TicketingService implements Ticketing {
   }
 
   async hold(input: HoldInput): Promise<Hold> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('hold', input, HOLD_KEYS);
     const cached = this.#definition(input.eventId);
     const event = cached instanceof Promise ? await cached : cached;
     assertId('userId', input.userId);
@@ -457,7 +527,8 @@ class TicketingService implements Ticketing {
       for (const seat of input.seats) if (!known.has(seat)) throw new UnknownSeatError(event.id, seat);
       seats = input.seats;
     }
-    const quantity = input.quantity ?? seats?.length ?? 1;
+    // `null` is a value like any other non-integer (rejected below), never "use the default".
+    const quantity = input.quantity === undefined ? (seats?.length ?? 1) : input.quantity;
     assertInteger('quantity', quantity, 1, event.capacity);
     if (seats && quantity !== seats.length) {
       throw new InvalidArgumentError('quantity', `the number of seats (${seats.length})`, quantity);
@@ -574,7 +645,7 @@ class TicketingService implements Ticketing {
   }
 
   async confirmPayment(input: ConfirmPaymentInput): Promise<ConfirmResult> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('confirmPayment', input, CONFIRM_KEYS);
     assertId('paymentId', input.paymentId);
     assertFinite('amount', input.amount, 0);
     if (input.paidAt !== undefined) assertFinite('paidAt', input.paidAt);
@@ -749,6 +820,7 @@ class TicketingService implements Ticketing {
   }
 
   async expireHolds(options: { eventId?: string } = {}): Promise<ExpireResult> {
+    assertInput('expireHolds', options, EXPIRE_KEYS);
     const now = this.#now();
     const eventIds =
       options.eventId !== undefined ? [(await this.#definition(options.eventId)).id] : await this.#store.listEventIds();
@@ -765,7 +837,7 @@ class TicketingService implements Ticketing {
   }
 
   async returnTickets(input: { orderId: string; ticketIds?: string[] }): Promise<ReturnResult> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('returnTickets', input, RETURN_KEYS);
     assertId('orderId', input.orderId);
     const order = await this.#store.getOrder(input.orderId);
     if (!order) throw new UnknownOrderError(input.orderId);
@@ -794,7 +866,7 @@ class TicketingService implements Ticketing {
   }
 
   async joinWaitlist(input: { eventId: string; userId: string; quantity: number }): Promise<WaitlistJoin> {
-    if (typeof input !== 'object' || input === null) throw new InvalidArgumentError('input', 'an object', input);
+    assertInput('joinWaitlist', input, JOIN_KEYS);
     const event = await this.#definition(input.eventId);
     assertId('userId', input.userId);
     assertInteger('quantity', input.quantity, 1, event.capacity);
@@ -849,6 +921,7 @@ class TicketingService implements Ticketing {
   }
 
   async checkInvariants(eventId: string, options: { settled?: boolean } = {}): Promise<InvariantReport> {
+    assertInput('checkInvariants', options, CHECK_KEYS);
     const event = await this.#definition(eventId);
     const now = this.#now();
     const [doc, orders, payments] = await Promise.all([

@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
-import { assertFinite, assertId, assertInteger } from './input-validation.js';
+import { assertFinite, assertId, assertInteger, assertKnownOptions } from './input-validation.js';
+
+const WAITING_ROOM_OPTIONS = ['admitPerSecond', 'maxActive', 'secret', 'clock', 'tokenTtlMs', 'roomId'] as const;
+
+/** One base64url segment as {@link WaitingRoom} writes it: its alphabet only, no padding. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Options of {@link createWaitingRoom}.
@@ -21,7 +26,10 @@ export interface WaitingRoomOptions {
    * Time source, epoch ms.
    * @default `{ now: Date.now }`
    */
-  clock?: { now(): number };
+  clock?: {
+    /** Epoch milliseconds. */
+    now(): number;
+  };
   /**
    * How long an admission token stays valid, in ms; its holder counts as active until then.
    * @default 600_000 (10 minutes)
@@ -46,10 +54,25 @@ export interface WaitingRoomStatus {
   readonly state: 'waiting' | 'admitted' | 'unknown';
 }
 
-/** The outcome of checking an admission token. */
+/**
+ * The outcome of checking an admission token. `revoked`: a well-signed, unexpired token whose
+ * user left the room (or was admitted again with a newer token).
+ */
 export type AdmissionVerification =
-  | { readonly ok: true; readonly userId: string; readonly expiresAt: number }
-  | { readonly ok: false; readonly reason: 'malformed' | 'forged' | 'expired' };
+  | {
+      /** The token is valid. */
+      readonly ok: true;
+      /** The user the token was issued to. */
+      readonly userId: string;
+      /** Epoch ms at which the token expires. */
+      readonly expiresAt: number;
+    }
+  | {
+      /** The token is not valid. */
+      readonly ok: false;
+      /** Why: not a token, a bad signature, past its expiry, or revoked by `leave`. */
+      readonly reason: 'malformed' | 'forged' | 'expired' | 'revoked';
+    };
 
 /** A flash-sale waiting room: admits users in arrival order at a bounded rate, with signed expiring tokens. */
 export interface WaitingRoom {
@@ -57,9 +80,12 @@ export interface WaitingRoom {
   enter(userId: string): WaitingRoomStatus;
   /** The status of a user without joining. */
   status(userId: string): WaitingRoomStatus;
-  /** Checks a token's signature (constant-time) and expiry. */
+  /**
+   * Checks a token's signature (constant-time), expiry and that it is the user's current
+   * admission (a user who left, or was admitted again, holds a revoked token).
+   */
   verify(token: string): AdmissionVerification;
-  /** Ends a user's admission early (e.g. after checkout), freeing an active slot. */
+  /** Ends a user's admission early (e.g. after checkout), freeing an active slot and revoking the token. */
   leave(userId: string): void;
   /** Users currently waiting. */
   readonly waiting: number;
@@ -92,6 +118,7 @@ export function createWaitingRoom(options: WaitingRoomOptions): WaitingRoom {
 
 interface Admission {
   token: string;
+  /** Epoch ms after which it no longer reserves anything. */
   expiresAt: number;
 }
 
@@ -113,6 +140,7 @@ class WaitingRoomImpl implements WaitingRoom {
   constructor(options: WaitingRoomOptions) {
     if (typeof options !== 'object' || options === null)
       throw new InvalidArgumentError('options', 'an object', options);
+    assertKnownOptions('createWaitingRoom', options, WAITING_ROOM_OPTIONS);
     assertFinite('admitPerSecond', options.admitPerSecond, Number.MIN_VALUE);
     assertInteger('maxActive', options.maxActive, 1);
     const secret = options.secret;
@@ -134,22 +162,22 @@ class WaitingRoomImpl implements WaitingRoom {
     this.#roomId = roomId;
     this.#burst = Math.max(1, options.admitPerSecond);
     this.#allowance = this.#burst; // the room opens with one second's worth of admissions
-    this.#refilledAt = this.#clock.now();
+    this.#refilledAt = this.#now();
   }
 
   get waiting(): number {
-    this.#advance(this.#clock.now());
+    this.#advance(this.#now());
     return this.#queued.size;
   }
 
   get active(): number {
-    this.#advance(this.#clock.now());
+    this.#advance(this.#now());
     return this.#admitted.size;
   }
 
   enter(userId: string): WaitingRoomStatus {
     assertId('userId', userId);
-    const now = this.#clock.now();
+    const now = this.#now();
     this.#advance(now);
     if (!this.#admitted.has(userId) && !this.#queued.has(userId)) {
       this.#line.push(userId);
@@ -161,7 +189,7 @@ class WaitingRoomImpl implements WaitingRoom {
 
   status(userId: string): WaitingRoomStatus {
     assertId('userId', userId);
-    this.#advance(this.#clock.now());
+    this.#advance(this.#now());
     return this.#statusAt(userId);
   }
 
@@ -171,7 +199,7 @@ class WaitingRoomImpl implements WaitingRoom {
     if (this.#queued.delete(userId)) {
       // Lazily skipped when it reaches the head.
     }
-    this.#advance(this.#clock.now());
+    this.#advance(this.#now());
   }
 
   verify(token: string): AdmissionVerification {
@@ -179,7 +207,13 @@ class WaitingRoomImpl implements WaitingRoom {
     const dot = token.indexOf('.');
     if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
     const payloadPart = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const signaturePart = token.slice(dot + 1);
+    // Strict parsing: base64url decoding skips characters outside its alphabet and ignores stray
+    // trailing bits, so `token + '!!'` or `token + '='` would decode to the same bytes. Only the
+    // exact text this room writes is accepted.
+    if (!isCanonicalBase64url(payloadPart)) return { ok: false, reason: 'malformed' };
+    if (!isCanonicalBase64url(signaturePart)) return { ok: false, reason: 'forged' };
+    const given = Buffer.from(signaturePart, 'base64url');
     const expected = this.#sign(payloadPart);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
     let payload: { r?: unknown; u?: unknown; e?: unknown };
@@ -191,8 +225,22 @@ class WaitingRoomImpl implements WaitingRoom {
     if (payload.r !== this.#roomId || typeof payload.u !== 'string' || typeof payload.e !== 'number') {
       return { ok: false, reason: 'malformed' };
     }
-    if (this.#clock.now() >= payload.e) return { ok: false, reason: 'expired' };
+    const now = this.#now();
+    if (now >= payload.e) return { ok: false, reason: 'expired' };
+    // Revocation: only the user's current admission verifies (`leave` deletes it; it is kept
+    // until it expires, so the check costs one map lookup and no list of revoked tokens).
+    this.#advance(now);
+    if (this.#admitted.get(payload.u)?.token !== token) return { ok: false, reason: 'revoked' };
     return { ok: true, userId: payload.u, expiresAt: payload.e };
+  }
+
+  /** The clock's now, checked: a clock returning NaN, ±Infinity or a non-number is an error, never an admission. */
+  #now(): number {
+    const now = this.#clock.now();
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new InvalidArgumentError('clock.now()', 'a finite number of epoch ms', now);
+    }
+    return now;
   }
 
   #statusAt(userId: string): WaitingRoomStatus {
@@ -244,4 +292,9 @@ class WaitingRoomImpl implements WaitingRoom {
   #sign(payload: string): Buffer {
     return createHmac('sha256', this.#secret).update(payload).digest();
   }
+}
+
+/** Whether `text` is base64url exactly as `Buffer#toString('base64url')` writes it (alphabet, no padding, no stray bits). */
+function isCanonicalBase64url(text: string): boolean {
+  return BASE64URL.test(text) && Buffer.from(text, 'base64url').toString('base64url') === text;
 }

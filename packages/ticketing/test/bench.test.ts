@@ -15,4 +15,29 @@ it('the benchmark runs (quick) and prints its table', async () => {
   expect(out).toMatch(/\| holds \(5,000 requests/);
   expect(out).toMatch(/\| confirmed purchases \(2,000 holds/);
   expect(out).toMatch(/0 violations, final ok/);
+  expect(out).toMatch(
+    /memory \(memoryStore, retention .*heap after GC at 10k: \d+ MB, 20k: \d+ MB, 30k: \d+ MB, 40k: \d+ MB/,
+  );
 }, 60_000);
+
+it('the partitioned-ledger benchmark runs (quick): bytes per operation stay under 4 KB sent over the wire', async () => {
+  const { main: ledgerMain } = await import('../bench/partition-ledger.bench.js');
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  try {
+    await ledgerMain({ quick: true });
+  } finally {
+    spy.mockRestore();
+  }
+  const out = lines.join('\n');
+  expect(out).toMatch(/holds\/s, 5,000 holds/);
+  const largest = Number(/partition ([\d,]+) B/.exec(out)![1]!.replaceAll(',', ''));
+  expect(largest).toBeLessThan(256 * 1024);
+  if (out.includes('skipped (MONGODB_URI not set)')) return;
+  const rows = [...out.matchAll(/^\| ([^|]+) \| ([\d,]+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
+  expect(rows.length).toBe(10);
+  for (const row of rows) expect(Number(row[4]!.replaceAll(',', ''))).toBeLessThan(4096);
+  expect(out).toMatch(/oversold 0$/m);
+}, 300_000);

@@ -6,18 +6,23 @@ import {
   EventExistsError,
   HoldNotActiveError,
   InvalidArgumentError,
+  memoryStore,
   PaymentConflictError,
   PerUserLimitError,
   SaleNotStartedError,
   SeatUnavailableError,
   SoldOutError,
+  simulateFlashSale,
   TicketingError,
   UnknownEventError,
   UnknownHoldError,
+  UnknownOptionError,
   UnknownOrderError,
   UnknownSeatError,
   UnknownTicketError,
 } from '../src/index.js';
+import { mongoStore } from '../src/mongodb.js';
+import { fakeDb } from './fake-mongo.js';
 import { ManualClock } from './fixtures.js';
 
 async function caught(promise: Promise<unknown> | (() => unknown)): Promise<Error> {
@@ -48,10 +53,10 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
       'Expected `offerTtlMs` to be an integer from 1 and up, got `1.5` (number)',
     );
     expect(() => createTicketing({ latePaymentPolicy: 'maybe' as never })).toThrow(
-      "Expected `latePaymentPolicy` to be 'issue_if_available' or 'refund', got `maybe` (string)",
+      "Expected `latePaymentPolicy` to be 'issue_if_available' or 'refund', got `\"maybe\"` (string)",
     );
     expect(() => createTicketing({ clock: {} as never })).toThrow(
-      'Expected `clock` to be an object with a now() method, got an object',
+      'Expected `clock` to be an object with a now() method, got `{}` (object)',
     );
   });
 
@@ -62,10 +67,10 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
       'Expected `capacity` to be an integer from 1 and up, got `0` (number)',
     );
     expect((await caught(tix.createEvent({ id: 'x', name: 'X' }))).message).toBe(
-      'Expected `capacity` to be an integer from 1 and up (or `seats`), got `undefined`',
+      'Expected `capacity` to be an integer from 1 and up (or `seats`), got `undefined` (undefined)',
     );
     expect((await caught(tix.createEvent({ id: '', name: 'X', capacity: 1 }))).message).toBe(
-      'Expected `id` to be a non-empty string, got `` (string)',
+      'Expected `id` to be a non-empty string, got `""` (string)',
     );
     expect((await caught(tix.createEvent({ id: 'x', name: 'X', seats: ['A', 'B'], capacity: 3 }))).message).toBe(
       'Expected `capacity` to be the number of seats (2), got `3` (number)',
@@ -102,7 +107,7 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
     expect(seat).toBeInstanceOf(UnknownSeatError);
     expect(seat.message).toBe('Expected `seats` to list seats of event `seated`, got `Z9`');
     expect((await caught(tix.hold({ eventId: 'ga', userId: 'u', seats: ['A1'] }))).message).toBe(
-      'Expected `seats` to be omitted for general-admission event `ga`, got an array of 1',
+      'Expected `seats` to be omitted for general-admission event `ga`, got `["A1"]` (array)',
     );
     expect((await caught(tix.hold({ eventId: 'seated', userId: 'u', seats: ['A1'], quantity: 2 }))).message).toBe(
       'Expected `quantity` to be the number of seats (1), got `2` (number)',
@@ -138,7 +143,7 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
       'Expected `amount` to be a finite number from 0 and up, got `-1` (number)',
     );
     expect((await caught(tix.confirmPayment({ holdId: hold.id, paymentId: '', amount: 1 }))).message).toBe(
-      'Expected `paymentId` to be a non-empty string, got `` (string)',
+      'Expected `paymentId` to be a non-empty string, got `""` (string)',
     );
     expect((await caught(tix.confirmPayment({ holdId: hold.id, paymentId: 'p', amount: Number.NaN }))).message).toBe(
       'Expected `amount` to be a finite number from 0 and up, got `NaN` (number)',
@@ -172,7 +177,7 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
     expect(badTicket.message).toBe(`Expected \`ticketIds\` to list tickets of order \`${orderId}\`, got \`t_other\``);
     expect(await caught(tix.getOrder('o_missing'))).toBeInstanceOf(UnknownOrderError);
     expect((await caught(tix.waitlistEntry('ga', 'w_missing'))).message).toBe(
-      'Expected `entryId` to be a waitlist entry of event `ga`, got `w_missing` (string)',
+      'Expected `entryId` to be a waitlist entry of event `ga`, got `"w_missing"` (string)',
     );
     expect(await caught(tix.joinWaitlist({ eventId: 'ga', userId: 'u', quantity: 5 }))).toBeInstanceOf(
       PerUserLimitError,
@@ -211,5 +216,56 @@ describe('typed errors with clear messages, all extending TicketingError', () =>
     expect(none.message).toBe(
       'Expected a valid admission token, got no `waitingRoom` configured in createTicketing (no_waiting_room)',
     );
+  });
+
+  it('every public function and constructor rejects unknown option keys, listing the valid ones', async () => {
+    const unknown = async (run: () => unknown, where: string, key: string) => {
+      const error = await caught(run);
+      expect(error).toBeInstanceOf(UnknownOptionError);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error.message).toContain(`Unknown option \`${key}\``);
+      expect(error.message).toContain(`in \`${where}\` options; valid options are`);
+      expect((error as UnknownOptionError).unknownKeys).toEqual([key]);
+    };
+    expect(() => createTicketing({ holdTTLMs: 1 } as never)).toThrow(
+      'Unknown option `holdTTLMs` (did you mean `holdTtlMs`?) in `createTicketing` options; valid options are `store`, `clock`, `payments`, `notifier`, `holdTtlMs`, `paymentGraceMs`, `offerTtlMs`, `latePaymentPolicy`, `waitingRoom`',
+    );
+    await unknown(() => memoryStore({ retain: 1 } as never), 'memoryStore', 'retain');
+    await unknown(() => mongoStore({ db: fakeDb(), prefix: 'x' } as never), 'mongoStore', 'prefix');
+    await unknown(() => simulateFlashSale({ capacity: 1, buyers: 1, sead: 2 } as never), 'simulateFlashSale', 'sead');
+    const tix = createTicketing({ clock: new ManualClock() });
+    await unknown(
+      () => tix.createEvent({ id: 'e', name: 'E', capacity: 1, perUser: 2 } as never),
+      'createEvent',
+      'perUser',
+    );
+    await tix.createEvent({ id: 'e', name: 'E', capacity: 5 });
+    await unknown(() => tix.hold({ eventId: 'e', userId: 'u', qty: 2 } as never), 'hold', 'qty');
+    const hold = await tix.hold({ eventId: 'e', userId: 'u' });
+    await unknown(
+      () => tix.confirmPayment({ holdId: hold.id, paymentId: 'p', amount: 1, currency: 'EUR' } as never),
+      'confirmPayment',
+      'currency',
+    );
+    await unknown(() => tix.returnTickets({ orderId: 'o', tickets: [] } as never), 'returnTickets', 'tickets');
+    await unknown(
+      () => tix.joinWaitlist({ eventId: 'e', userId: 'w', quantity: 1, q: 1 } as never),
+      'joinWaitlist',
+      'q',
+    );
+    await unknown(() => tix.expireHolds({ event: 'e' } as never), 'expireHolds', 'event');
+    await unknown(() => tix.checkInvariants('e', { settle: true } as never), 'checkInvariants', 'settle');
+    // nothing was held by the refused calls
+    expect((await tix.availability('e')).held).toBe(1);
+  });
+
+  it('quantity null is rejected like any other non-integer, never taken as the default', async () => {
+    const { tix } = await setup();
+    for (const quantity of [null, '2', 1.5]) {
+      const error = await caught(tix.hold({ eventId: 'ga', userId: 'u', quantity } as never));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error.message).toMatch(/^Expected `quantity` to be an integer from 1 to 10, got /);
+    }
+    expect((await tix.availability('ga')).held).toBe(0);
   });
 });

@@ -26,6 +26,27 @@ function getPath(doc: unknown, path: string): unknown {
   return current;
 }
 
+function setPath(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let current = doc;
+  for (const part of parts.slice(0, -1)) {
+    let next = current[part];
+    if (next === null || typeof next !== 'object') {
+      next = {};
+      current[part] = next;
+    }
+    current = next as Doc;
+  }
+  current[parts.at(-1)!] = value;
+}
+
+function unsetPath(doc: Doc, path: string): void {
+  const parts = path.split('.');
+  const parent = getPath(doc, parts.slice(0, -1).join('.'));
+  if (parts.length === 1) delete doc[path];
+  else if (parent !== null && typeof parent === 'object') delete (parent as Doc)[parts.at(-1)!];
+}
+
 function matchesValue(actual: unknown, condition: unknown): boolean {
   if (condition !== null && typeof condition === 'object' && !Array.isArray(condition)) {
     const ops = condition as Record<string, unknown>;
@@ -36,6 +57,14 @@ function matchesValue(actual: unknown, condition: unknown): boolean {
         switch (op) {
           case '$in':
             return (arg as unknown[]).some((v) => (Array.isArray(actual) ? actual.includes(v) : actual === v));
+          case '$ne':
+            return JSON.stringify(actual ?? null) !== JSON.stringify(arg);
+          case '$lte':
+            return typeof actual === 'number' && actual <= (arg as number);
+          case '$gte':
+            return typeof actual === 'number' && actual >= (arg as number);
+          case '$gt':
+            return typeof actual === 'number' && actual > (arg as number);
           case '$exists':
             return (actual !== undefined) === arg;
           case '$type':
@@ -160,7 +189,10 @@ class FakeCollection {
     if (!doc) return null;
     if (!options.projection) return clone(doc);
     const out: Doc = { _id: doc._id };
-    for (const key of Object.keys(options.projection)) out[key] = clone(doc[key]);
+    for (const key of Object.keys(options.projection)) {
+      const value = getPath(doc, key);
+      if (value !== undefined) setPath(out, key, clone(value));
+    }
     return out;
   }
 
@@ -198,14 +230,27 @@ class FakeCollection {
               for (const element of getPath(doc, arrayPath) as Doc[]) {
                 if (matchesValue(getPath(element, inner), condition)) element[field] = clone(value);
               }
-            } else doc[path] = clone(value);
+            } else setPath(doc, path, clone(value));
+            break;
+          case '$unset':
+            unsetPath(doc, path);
             break;
           case '$setOnInsert':
             if (inserting) doc[path] = clone(value);
             break;
           case '$inc':
-            doc[path] = ((doc[path] as number) ?? 0) + (value as number);
+            setPath(doc, path, ((getPath(doc, path) as number) ?? 0) + (value as number));
             break;
+          case '$max': {
+            const current = getPath(doc, path) as number | undefined;
+            if (current === undefined || (value as number) > current) setPath(doc, path, value);
+            break;
+          }
+          case '$min': {
+            const current = getPath(doc, path) as number | undefined;
+            if (current === undefined || (value as number) < current) setPath(doc, path, value);
+            break;
+          }
           case '$pull':
             doc[path] = (doc[path] as Doc[]).filter((element) => !matches(element, value as Doc));
             break;
@@ -232,6 +277,18 @@ class FakeCollection {
     return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
   }
 
+  async deleteMany(filter: Doc) {
+    await tick();
+    let deletedCount = 0;
+    for (const [id, doc] of this.#docs) {
+      if (matches(doc, filter)) {
+        this.#docs.delete(id);
+        deletedCount++;
+      }
+    }
+    return { deletedCount };
+  }
+
   async findOneAndUpdate(filter: Doc, update: Doc, options: { arrayFilters?: Doc[] } = {}) {
     await tick();
     const found = this.#find(filter);
@@ -248,7 +305,15 @@ class FakeCollection {
   }
 }
 
-const crashable = new Set(['insertOne', 'findOne', 'replaceOne', 'updateOne', 'findOneAndUpdate', 'bulkWrite']);
+const crashable = new Set([
+  'insertOne',
+  'findOne',
+  'replaceOne',
+  'updateOne',
+  'findOneAndUpdate',
+  'bulkWrite',
+  'deleteMany',
+]);
 
 /** Wraps a collection so the armed `failAt`-th driver call throws before or after it applies. */
 function withFaults(collection: FakeCollection, faults: DriverFaults): FakeCollection {

@@ -69,7 +69,9 @@ describe('20,000 buyers for 1,000 seats, interleaved at every store call', () =>
     expect(report.invariants.final.ok).toBe(true);
     expect(report.oversold).toBe(0);
     expect(steps).toBe(report.steps);
-    expect(report.invariants.fullChecks).toBeGreaterThan(10);
+    // Full checks at least every 250 steps, spaced until the operations double (their cost stays
+    // linear in the sale): about log2 of the operations made, plus the final one.
+    expect(report.invariants.fullChecks).toBeGreaterThanOrEqual(6);
     expect(maxAllocated).toBe(capacity); // the sale really ran into the limit
 
     // The run exercised every behaviour it claims to.

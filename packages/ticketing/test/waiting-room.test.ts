@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createWaitingRoom, InvalidArgumentError } from '../src/index.js';
+import {
+  AdmissionError,
+  createTicketing,
+  createWaitingRoom,
+  InvalidArgumentError,
+  UnknownOptionError,
+} from '../src/index.js';
 import { ManualClock } from './fixtures.js';
 
 const secret = 'test-secret-0123456789';
@@ -115,7 +121,88 @@ describe('createWaitingRoom', () => {
       'Expected `tokenTtlMs` to be an integer from 1 and up, got `0` (number)',
     );
     expect(() => createWaitingRoom({ admitPerSecond: 1, maxActive: 1, secret }).enter('')).toThrow(
-      'Expected `userId` to be a non-empty string, got `` (string)',
+      'Expected `userId` to be a non-empty string, got `""` (string)',
+    );
+  });
+
+  it('leave revokes the token: a user who left cannot hold with it while others take the slots', async () => {
+    const clock = new ManualClock();
+    const room = createWaitingRoom({ admitPerSecond: 100, maxActive: 2, secret, clock });
+    const tix = createTicketing({ clock, waitingRoom: room });
+    await tix.createEvent({ id: 'flash', name: 'Flash', capacity: 10, requireAdmission: true });
+    const ada = room.enter('ada').token!;
+    room.enter('bob');
+    expect(room.enter('cy').state).toBe('waiting');
+    room.leave('ada');
+    expect(room.status('cy').state).toBe('admitted');
+    expect(room.active).toBe(2);
+    expect(room.verify(ada)).toEqual({ ok: false, reason: 'revoked' });
+    const refused = await tix.hold({ eventId: 'flash', userId: 'ada', admissionToken: ada }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AdmissionError);
+    expect((refused as AdmissionError).reason).toBe('revoked');
+    // Entering again gives a new token; the old one stays revoked.
+    clock.advance(1_000);
+    room.leave('bob');
+    const again = room.enter('ada').token!;
+    expect(again).not.toBe(ada);
+    expect(room.verify(again)).toMatchObject({ ok: true, userId: 'ada' });
+    expect(room.verify(ada)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
+  it('parses tokens strictly: junk appended, padding or non-alphabet characters never verify', () => {
+    const clock = new ManualClock();
+    const room = createWaitingRoom({ admitPerSecond: 10, maxActive: 10, secret, clock });
+    const token = room.enter('ada').token!;
+    expect(room.verify(token)).toMatchObject({ ok: true });
+    const [payload, signature] = token.split('.') as [string, string];
+    for (const bad of [
+      `${token}!!`,
+      `${token}=`,
+      `${token}==`,
+      `${token} `,
+      `${payload}=.${signature}`,
+      `${payload}!.${signature}`,
+    ]) {
+      expect(room.verify(bad).ok, bad).toBe(false);
+    }
+    expect(room.verify(`${token}!!`)).toEqual({ ok: false, reason: 'forged' });
+    expect(room.verify(`${payload}=.${signature}`)).toEqual({ ok: false, reason: 'malformed' });
+    // Flipping the unused low bits of the last character decodes to the same bytes: still refused.
+    const last = signature.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(room.verify(`${payload}.${signature.slice(0, -1)}${twin}`).ok).toBe(false);
+  });
+
+  it('checks its clock: NaN, Infinity or a non-number is a typed error, never an admission', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '1' as never]) {
+      let value: number = 1_700_000_000_000;
+      const room = createWaitingRoom({ admitPerSecond: 10, maxActive: 10, secret, clock: { now: () => value } });
+      value = bad;
+      const error = (() => {
+        try {
+          room.enter('ada');
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(/^Expected `clock.now\(\)` to be a finite number of epoch ms, got /);
+      value = 1_700_000_000_000;
+      expect(room.active).toBe(0);
+    }
+    expect(() =>
+      createWaitingRoom({ admitPerSecond: 10, maxActive: 10, secret, clock: { now: () => Number.NaN } }),
+    ).toThrow(InvalidArgumentError);
+  });
+
+  it('rejects unknown option keys, listing the valid ones', () => {
+    expect(() => createWaitingRoom({ admitPerSecond: 1, maxActive: 1, secret, tokenTTLMs: 5 } as never)).toThrow(
+      UnknownOptionError,
+    );
+    expect(() => createWaitingRoom({ admitPerSecond: 1, maxActive: 1, secret, tokenTTLMs: 5 } as never)).toThrow(
+      'Unknown option `tokenTTLMs` (did you mean `tokenTtlMs`?) in `createWaitingRoom` options; valid options are `admitPerSecond`, `maxActive`, `secret`, `clock`, `tokenTtlMs`, `roomId`',
     );
   });
 });

@@ -15,6 +15,7 @@ interface SimulateOptions {
   holdTtlMs?: number;
   paymentFailureRate?: number;
   abandonRate?: number;
+  seated?: boolean;
   json?: boolean;
 }
 
@@ -30,6 +31,10 @@ export function registerTicketingCommand(program: Command, context: CliContext):
     .option('--hold-ttl-ms <ms>', 'how long a hold lasts before it expires (simulated milliseconds)', integerOption(1))
     .option('--payment-failure-rate <p>', 'share of payments that fail, from 0 to 1', numberOption(0, 1))
     .option('--abandon-rate <p>', 'share of buyers who abandon their hold, from 0 to 1', numberOption(0, 1))
+    .option(
+      '--seated',
+      'sell a seat map (S1…Sn, held in adjacent blocks in seat-map order) instead of general admission',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (options: SimulateOptions) => {
       const report = await simulateFlashSale({
@@ -39,6 +44,7 @@ export function registerTicketingCommand(program: Command, context: CliContext):
         ...(options.holdTtlMs === undefined ? {} : { holdTtlMs: options.holdTtlMs }),
         ...(options.paymentFailureRate === undefined ? {} : { paymentFailureRate: options.paymentFailureRate }),
         ...(options.abandonRate === undefined ? {} : { abandonRate: options.abandonRate }),
+        ...(options.seated ? { seated: true } : {}),
       });
       const broken = !report.invariants.final.ok || report.invariants.violations.length > 0 || report.oversold > 0;
       const failure = new SimulationInvariantError(

@@ -1,0 +1,941 @@
+/**
+ * The partitioned allocation ledger: an event's units split over partition documents, so two
+ * holds on different partitions never touch the same document, and a hold larger than one
+ * partition reserves step by step with every step recorded, so a crash at any step leaves a hold
+ * that is either completed or fully released on its next access. Every write is one conditional
+ * single-document update ({@link LedgerBackend}); nothing reads or rewrites a document that grows
+ * with the sale.
+ *
+ * Documents:
+ * - partition `{ eventId, index, capacity, free, pooled, sold, entries: { <holdId>: { quantity, expiresAt } }, nextExpiry, version }`:
+ *   `free + pooled + sold + Σ entries = capacity` after every single write (`pooled`: units
+ *   reserved for the waitlist, which only offers take); a take is
+ *   `{ _id, free: { $gte: q }, entries.<hold>: { $exists: false } } → $inc { free: -q }, $set entry`.
+ *   Bounded: at most `capacity` entries (every live hold has at least one unit).
+ * - hold `{ status, parts, quantity, expiresAt, settled, … }`: its status is the commit point;
+ *   `parts` lists every partition that may hold one of its entries, written before the take.
+ * - user counter `{ units, entries: { <holdId>: q } }` (events with a per-user limit): a take is
+ *   `{ _id, units: { $lte: limit - q }, entries.<hold>: { $exists: false } } → $inc { units: q }`.
+ *   Bounded by the limit.
+ * - waitlist: a queue document `{ head, seq }` per event (`head`: the line position served next),
+ *   one entry document per person in line (`_id` = event + position, inserted at the first free
+ *   position, so positions have no gaps), one join claim per user, and one notice document per
+ *   offer (the outbox). While anyone waits, freed and free units move to `pooled`, and offers are
+ *   made in line order from `pooled`; a notice is written before the head moves past its entry.
+ *
+ * @packageDocumentation
+ */
+
+/** A partition's unit counters that holds take from: `free` for the public, `pooled` for waitlist offers. */
+export type Pool = 'free' | 'pooled';
+
+/** Where a ledger hold is. `reserving` until every step is taken; the others are final except `active`. */
+export type LedgerHoldStatus = 'reserving' | 'active' | 'sold' | 'released' | 'expired' | 'rejected';
+
+/** A hold as the ledger stores it (one small document per hold). */
+export interface LedgerHold {
+  /** Hold id, unique. */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** The buyer. */
+  userId: string;
+  /** Units reserved. */
+  quantity: number;
+  /** Lifecycle state; changing it is the commit point of every operation. */
+  status: LedgerHoldStatus;
+  /** Every partition that may hold an entry of this hold (written before each take). */
+  parts: number[];
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; an `active` hold is live while `now < expiresAt`. */
+  expiresAt: number;
+  /** The payment that bought it (`sold` only). */
+  paymentId: string | null;
+  /** Whether the partitions (and user counter) reflect the final status. */
+  settled: boolean;
+  /** The counter the units came from: `free` (a public hold) or `pooled` (a waitlist offer). */
+  source: Pool;
+  /** The waitlist entry an offer was made to, or `null`. */
+  entryId: string | null;
+}
+
+/** A waitlist entry's state in the ledger. */
+export type LedgerEntryStatus = 'waiting' | 'offering' | 'offered' | 'skipped' | 'purchased' | 'expired' | 'declined';
+
+/** One person in line (one small document; `id` = event + position). */
+export interface LedgerEntry {
+  /** `<eventId>#<seq>`. */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** 1-based line position, without gaps. */
+  seq: number;
+  /** Who waits. */
+  userId: string;
+  /** Units wanted. */
+  quantity: number;
+  /** Where the entry is. */
+  status: LedgerEntryStatus;
+  /** Offer attempts so far (each gets its own hold id). */
+  attempt: number;
+  /** The current offer's hold id. */
+  holdId: string | null;
+  /** Epoch ms. */
+  joinedAt: number;
+}
+
+/** An offer notice in the outbox (one document, unique on `id`). */
+export interface LedgerNotice {
+  /** `n_<holdId>`: stable across redeliveries. */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** Who is offered. */
+  userId: string;
+  /** The offer's hold. */
+  holdId: string;
+  /** The entry offered to. */
+  entryId: string;
+  /** Units offered. */
+  quantity: number;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** Whether it was delivered. */
+  delivered: boolean;
+}
+
+/** One live reservation inside a partition. */
+export interface PartitionEntry {
+  /** Units of this hold in this partition. */
+  quantity: number;
+  /** The hold's expiry when the entry was written (a cache: the hold document decides). */
+  expiresAt: number;
+}
+
+/** A partition document: a slice of an event's capacity. */
+export interface PartitionDoc {
+  /** The event. */
+  eventId: string;
+  /** 0-based partition number. */
+  index: number;
+  /** Units in this partition. */
+  capacity: number;
+  /** Units nobody holds or bought, open to the public. */
+  free: number;
+  /** Units nobody holds or bought, reserved for the waitlist (only offers take them). */
+  pooled: number;
+  /** Units bought. */
+  sold: number;
+  /** Live (or not yet repaired) reservations by hold id. */
+  entries: Record<string, PartitionEntry>;
+  /** A lower bound of the entries' `expiresAt` (`NO_EXPIRY` when none): repair looks only when it has passed. */
+  nextExpiry: number;
+  /** Incremented by every write that adds an entry (guards the `nextExpiry` recomputation). */
+  version: number;
+}
+
+/**
+ * Which partitions {@link LedgerBackend.partitionCounters} returns (all when empty): a query, so
+ * an operation reads only the partitions that can serve it (none when the event is sold out).
+ */
+export interface PartitionFilter {
+  /** Only partitions whose `field` is at least `atLeast`. */
+  field?: Pool | 'sold';
+  /** The minimum for `field`. */
+  atLeast?: number;
+  /** Only partitions whose `nextExpiry` is at most this (an entry may have expired). */
+  expiredBy?: number;
+  /** Only these partitions. */
+  indexes?: readonly number[];
+}
+
+/** The small counters of a partition (no entries). */
+export type PartitionCounters = Pick<PartitionDoc, 'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold'>;
+
+/** A ticket return: sold units given back, step by step (one document, unique on `id`). */
+export interface LedgerReturn {
+  /** Unique per return (derived from the order and tickets by the caller). */
+  id: string;
+  /** The event. */
+  eventId: string;
+  /** The sold hold the units came from. */
+  holdId: string;
+  /** Its buyer. */
+  userId: string;
+  /** The partitions and units to give back, chosen when the return was recorded. */
+  steps: { index: number; quantity: number }[];
+  /** `returning` until every step is applied. */
+  status: 'returning' | 'returned';
+}
+
+/** A per-user-per-event counter (events with a per-user limit). */
+export interface UserUnitsDoc {
+  /** Units the user holds or bought. */
+  units: number;
+  /** Units by hold id. */
+  entries: Record<string, number>;
+}
+
+/**
+ * The single-document atomic operations the ledger needs from a database. Each method is one
+ * conditional write or one read of one document (or of the small counters of an event's
+ * partitions); implementations: memory and MongoDB.
+ */
+export interface LedgerBackend {
+  /** Creates the partition documents of an event (idempotent). */
+  createPartitions(partitions: readonly PartitionDoc[]): Promise<void>;
+  /** Every partition's `index`, `free` and `nextExpiry` (no entries). */
+  partitionCounters(eventId: string, where?: PartitionFilter): Promise<PartitionCounters[]>;
+  /** A whole partition document (bounded by its capacity), for repair and checks. */
+  readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined>;
+  /** The quantity of one entry, or `undefined`. */
+  readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined>;
+  /** Takes `quantity` units of `source` for `holdId` unless it has an entry there; returns the entry's quantity now (0: not enough). */
+  take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number>;
+  /** Removes the entry when it has exactly `quantity`, adding it to `to`. */
+  settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold'): Promise<void>;
+  /** Moves `quantity` units from one counter to the other if `from` has them; true when moved. */
+  moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number): Promise<boolean>;
+  /** The waitlist queue of an event (`{ head: 1, seq: 0 }` before anyone joined). */
+  readQueue(eventId: string): Promise<{ head: number; seq: number }>;
+  /** Raises the queue's `seq` hint to at least `seq`. */
+  noteSeq(eventId: string, seq: number): Promise<void>;
+  /** Moves the head from `from` to `from + 1` if it is still at `from`. */
+  advanceHead(eventId: string, from: number): Promise<void>;
+  /** Inserts an entry unless its position is taken; true when inserted. */
+  insertEntry(entry: LedgerEntry): Promise<boolean>;
+  /** The entry at a position. */
+  getEntry(eventId: string, seq: number): Promise<LedgerEntry | undefined>;
+  /** Applies `set` if the entry's status is one of `from`; true when applied. */
+  transitionEntry(
+    eventId: string,
+    seq: number,
+    from: readonly LedgerEntryStatus[],
+    set: Partial<Pick<LedgerEntry, 'status' | 'attempt' | 'holdId'>>,
+  ): Promise<boolean>;
+  /** Claims the user's place in line at `seq`; returns the claimed position (an earlier claim wins). */
+  claimJoin(eventId: string, userId: string, seq: number): Promise<number>;
+  /** Removes the user's claim if it is at `seq` (the entry left the line). */
+  releaseJoin(eventId: string, userId: string, seq: number): Promise<void>;
+  /** Inserts a return unless its id exists; returns the stored one either way. */
+  insertReturn(record: LedgerReturn): Promise<LedgerReturn>;
+  /** A return by id. */
+  getReturn(returnId: string): Promise<LedgerReturn | undefined>;
+  /** Marks a return `returned` (idempotent). */
+  finishReturn(returnId: string): Promise<void>;
+  /**
+   * Moves `quantity` sold units back to `to` in one partition once per `returnId` (a marker
+   * `returns.<id>` is set in the same write); true when moved now or before.
+   */
+  unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool): Promise<boolean>;
+  /** Removes the return marker from a partition. */
+  clearReturn(eventId: string, index: number, returnId: string): Promise<void>;
+  /** Takes `quantity` off the user's units for `holdId` once per `returnId`. */
+  userReturn(eventId: string, userId: string, holdId: string, returnId: string, quantity: number): Promise<void>;
+  /** Removes the return marker from the user's counter. */
+  userClearReturn(eventId: string, userId: string, returnId: string): Promise<void>;
+  /** Inserts a notice unless its id exists. */
+  insertNotice(notice: LedgerNotice): Promise<void>;
+  /** Undelivered notices, oldest first, at most `limit`. */
+  pendingNotices(limit: number): Promise<LedgerNotice[]>;
+  /** Marks a notice delivered. */
+  markDelivered(noticeId: string): Promise<void>;
+  /** Sets an entry's cached expiry (no-op without the entry). */
+  refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number): Promise<void>;
+  /** Sets `nextExpiry` if the partition is still at `version`. */
+  setNextExpiry(eventId: string, index: number, version: number, nextExpiry: number): Promise<void>;
+  /** Adds `quantity` for `holdId` to the user's units if that stays within `limit`; true when the entry is there now. */
+  userTake(eventId: string, userId: string, holdId: string, quantity: number, limit: number): Promise<boolean>;
+  /** Removes the user's entry for `holdId` (idempotent). */
+  userGive(eventId: string, userId: string, holdId: string): Promise<void>;
+  /** The user's counter document. */
+  readUser(eventId: string, userId: string): Promise<UserUnitsDoc | undefined>;
+  /** Inserts a hold unless its id exists; returns the stored hold either way, and whether this call inserted it. */
+  insertHold(hold: LedgerHold): Promise<{ hold: LedgerHold; inserted: boolean }>;
+  /** A hold. */
+  getHold(holdId: string): Promise<LedgerHold | undefined>;
+  /** Applies `set` if the hold's status is one of `from` (and, with `liveAt`, `expiresAt > liveAt`); true when applied. */
+  transitionHold(
+    holdId: string,
+    from: readonly LedgerHoldStatus[],
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    liveAt?: number,
+  ): Promise<boolean>;
+}
+
+/** Outcome of {@link PartitionLedger.reserve}. */
+export type ReserveOutcome =
+  | { status: 'ok'; hold: LedgerHold }
+  | { status: 'sold_out'; free: number }
+  | { status: 'per_user_limit' }
+  | { status: 'not_live'; hold: LedgerHold };
+
+/** Outcome of {@link PartitionLedger.sell}. */
+export type SellOutcome =
+  | { status: 'sold'; hold: LedgerHold }
+  | { status: 'not_live' | 'already_paid'; hold: LedgerHold };
+
+/** Static layout of one event in the ledger. */
+export interface LedgerEvent {
+  /** The event. */
+  eventId: string;
+  /** Total units. */
+  capacity: number;
+  /** Most units per user, or `null`. */
+  perUserLimit: number | null;
+}
+
+/** `nextExpiry` of a partition without entries (a finite number: stored as is by every server). */
+export const NO_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+/** Default units per partition: a partition document stays small (about 60 bytes per live entry). */
+export const DEFAULT_PARTITION_SIZE = 1_000;
+
+/**
+ * The ledger's algorithms over a {@link LedgerBackend}. Holds go through
+ * `reserving → active → sold | released | expired` (or `reserving → rejected | expired`); each
+ * transition is one conditional write on the hold document and is the commit point, after which
+ * the partitions (and the user counter) are settled by idempotent single-entry writes. Whoever
+ * next touches a hold whose settlement a crash interrupted finishes it ({@link PartitionLedger.resolve}).
+ *
+ * @example
+ * ```ts
+ * const ledger = new PartitionLedger(memoryLedgerBackend());
+ * await ledger.createEvent({ eventId: 'gig', capacity: 5000, perUserLimit: 4 });
+ * const outcome = await ledger.reserve({ id: 'h1', eventId: 'gig', userId: 'ada', quantity: 2, expiresAt: now + 600_000 }, now);
+ * ```
+ */
+export class PartitionLedger {
+  readonly #backend: LedgerBackend;
+  readonly #partitionSize: number;
+  /** A `reserving` hold older than this is rejected by whoever reads it (its creator is presumed crashed). */
+  readonly #reservingTimeoutMs: number;
+  readonly #offerTtlMs: number;
+  readonly #events = new Map<string, LedgerEvent>();
+  /** Events whose freed units may be due to the waitlist (pumped at the end of the public call). */
+  readonly #toPump = new Set<string>();
+  #pumping = false;
+
+  constructor(
+    backend: LedgerBackend,
+    options: { partitionSize?: number; reservingTimeoutMs?: number; offerTtlMs?: number } = {},
+  ) {
+    this.#backend = backend;
+    this.#partitionSize = options.partitionSize ?? DEFAULT_PARTITION_SIZE;
+    this.#reservingTimeoutMs = options.reservingTimeoutMs ?? 30_000;
+    this.#offerTtlMs = options.offerTtlMs ?? 900_000;
+  }
+
+  /** Creates the partitions of an event (idempotent). */
+  async createEvent(event: LedgerEvent): Promise<void> {
+    const partitions: PartitionDoc[] = [];
+    for (let index = 0, left = event.capacity; left > 0; index++, left -= this.#partitionSize) {
+      const capacity = Math.min(left, this.#partitionSize);
+      partitions.push({
+        eventId: event.eventId,
+        index,
+        capacity,
+        free: capacity,
+        pooled: 0,
+        sold: 0,
+        entries: {},
+        nextExpiry: NO_EXPIRY,
+        version: 0,
+      });
+    }
+    await this.#backend.createPartitions(partitions);
+    this.#events.set(event.eventId, { ...event });
+  }
+
+  /** Registers an event created by another process (the ledger needs its limit). */
+  knowEvent(event: LedgerEvent): void {
+    this.#events.set(event.eventId, { ...event });
+  }
+
+  #event(eventId: string): LedgerEvent {
+    const event = this.#events.get(eventId);
+    if (!event) throw new Error(`ledger: unknown event ${eventId}`);
+    return event;
+  }
+
+  /**
+   * Reserves `quantity` public units for a new hold (idempotent on `id`: a retry continues where
+   * a crashed attempt stopped). Steps: insert the hold (`reserving`), take the user's units, then
+   * per partition: record it in `parts`, take; finally `reserving → active`.
+   */
+  async reserve(
+    request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt'>,
+    now: number,
+  ): Promise<ReserveOutcome> {
+    const outcome = await this.#reserve({ ...request, source: 'free', entryId: null }, now);
+    await this.#pumpDue(now);
+    return outcome;
+  }
+
+  async #reserve(
+    request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt' | 'source' | 'entryId'>,
+    now: number,
+  ): Promise<ReserveOutcome> {
+    const event = this.#event(request.eventId);
+    const source = request.source;
+    // First guess: the whole hold from one partition picked by the hold id, recorded with the hold
+    // itself, so an uncontended hold costs three writes (hold, take, activate) and no counter read.
+    const partitions = Math.ceil(event.capacity / this.#partitionSize);
+    const guess = request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    const { hold, inserted } = await this.#backend.insertHold({
+      ...request,
+      status: 'reserving',
+      parts: guess >= 0 ? [guess] : [],
+      createdAt: now,
+      paymentId: null,
+      settled: false,
+    });
+    if (hold.status !== 'reserving') {
+      const resolved = await this.resolve(hold, now);
+      return resolved.status === 'active' ? { status: 'ok', hold: resolved } : { status: 'not_live', hold: resolved };
+    }
+    if (event.perUserLimit !== null) {
+      let ok = await this.#backend.userTake(hold.eventId, hold.userId, hold.id, hold.quantity, event.perUserLimit);
+      if (!ok && (await this.#repairUser(hold.eventId, hold.userId, now)) > 0) {
+        ok = await this.#backend.userTake(hold.eventId, hold.userId, hold.id, hold.quantity, event.perUserLimit);
+      }
+      if (!ok) {
+        await this.#abort(hold, now);
+        return { status: 'per_user_limit' };
+      }
+    }
+    const parts = new Set(hold.parts);
+    /** Units this hold has in each partition (a retry after a crash finds the earlier takes). */
+    const taken = new Map<number, number>();
+    if (inserted && guess >= 0) {
+      const quantity = await this.#backend.take(
+        hold.eventId,
+        guess,
+        hold.id,
+        { quantity: hold.quantity, expiresAt: hold.expiresAt },
+        source,
+      );
+      if (quantity > 0) taken.set(guess, quantity);
+    } else {
+      for (const index of parts) {
+        const quantity = await this.#backend.readEntry(hold.eventId, index, hold.id);
+        if (quantity !== undefined) taken.set(index, quantity);
+      }
+    }
+    let got = sum(taken.values());
+    let repaired = false;
+    for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
+      // Only the partitions that have units of `source`: none at all once the event is sold out.
+      const counters = await this.#backend.partitionCounters(hold.eventId, { field: source, atLeast: 1 });
+      const usable = counters
+        .filter((c) => !taken.has(c.index) && c[source] > 0)
+        .map((c) => ({ index: c.index, free: c[source] }));
+      const free = sum(usable.map((c) => c.free));
+      if (free < hold.quantity - got) {
+        const due = repaired ? [] : await this.#backend.partitionCounters(hold.eventId, { expiredBy: now });
+        if (repaired || !(await this.#repairPartitions(hold.eventId, due, now))) {
+          await this.#abort(hold, now);
+          return { status: 'sold_out', free };
+        }
+        repaired = true;
+        continue;
+      }
+      for (const step of plan(usable, hold.quantity - got, hashOf(hold.id))) {
+        if (!parts.has(step.index)) {
+          parts.add(step.index);
+          // The partition is recorded before its take: after a crash, `parts` names every entry.
+          if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { parts: [...parts] }))) {
+            return this.#lost(hold, now);
+          }
+        }
+        const quantity = await this.#backend.take(
+          hold.eventId,
+          step.index,
+          hold.id,
+          { quantity: step.quantity, expiresAt: hold.expiresAt },
+          source,
+        );
+        if (quantity > 0) {
+          taken.set(step.index, quantity);
+          got += quantity;
+        }
+        if (got >= hold.quantity) break;
+      }
+    }
+    if (got !== hold.quantity) {
+      await this.#abort(hold, now);
+      return { status: 'sold_out', free: 0 };
+    }
+    if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'active' }))) {
+      return this.#lost(hold, now);
+    }
+    return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active' } };
+  }
+
+  /** Someone else decided the hold while we reserved (it timed out): settle and report. */
+  async #lost(hold: LedgerHold, now: number): Promise<ReserveOutcome> {
+    const current = await this.resolve((await this.#backend.getHold(hold.id))!, now);
+    return current.status === 'active' ? { status: 'ok', hold: current } : { status: 'not_live', hold: current };
+  }
+
+  async #abort(hold: LedgerHold, now: number): Promise<void> {
+    await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
+    const current = await this.#backend.getHold(hold.id);
+    if (current) await this.resolve(current, now);
+  }
+
+  /** Extends a live hold's expiry; false when it is not live. */
+  async extend(holdId: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.#backend.transitionHold(holdId, ['active'], { expiresAt }, now);
+  }
+
+  /** Releases a live hold: `active → released`, then its units go back (to the waitlist first). */
+  async release(holdId: string, now: number): Promise<LedgerHold | undefined> {
+    await this.#backend.transitionHold(holdId, ['active'], { status: 'released' }, now);
+    const hold = await this.#backend.getHold(holdId);
+    const resolved = hold ? await this.resolve(hold, now) : undefined;
+    await this.#pumpDue(now);
+    return resolved;
+  }
+
+  /** Sells a live hold to `paymentId`: `active → sold`, then its entries become sold units. Idempotent per payment. */
+  async sell(holdId: string, paymentId: string, now: number): Promise<SellOutcome | undefined> {
+    await this.#backend.transitionHold(holdId, ['active'], { status: 'sold', paymentId }, now);
+    const stored = await this.#backend.getHold(holdId);
+    if (!stored) return undefined;
+    const hold = await this.resolve(stored, now);
+    await this.#pumpDue(now);
+    if (hold.status !== 'sold') return { status: 'not_live', hold };
+    return hold.paymentId === paymentId ? { status: 'sold', hold } : { status: 'already_paid', hold };
+  }
+
+  /** A hold as it stands at `now`, with any settlement a crash left unfinished completed. */
+  async getHold(holdId: string, now: number): Promise<LedgerHold | undefined> {
+    const hold = await this.#backend.getHold(holdId);
+    const resolved = hold ? await this.resolve(hold, now) : undefined;
+    await this.#pumpDue(now);
+    return resolved;
+  }
+
+  /**
+   * Finishes whatever is due for `hold` at `now`: a hold past its expiry (or a `reserving` one
+   * past the reserving timeout) is decided `expired`/`rejected`; a decided hold whose partitions
+   * were not settled gets its entries sold, or freed (to the waitlist's pool while anyone waits),
+   * and its user units returned. Idempotent.
+   */
+  async resolve(hold: LedgerHold, now: number, waiting?: boolean): Promise<LedgerHold> {
+    let current = hold;
+    const due =
+      (current.status === 'active' && current.expiresAt <= now) ||
+      (current.status === 'reserving' &&
+        (current.createdAt + this.#reservingTimeoutMs <= now || current.expiresAt <= now));
+    if (due) {
+      const to: LedgerHoldStatus = current.status === 'active' ? 'expired' : 'rejected';
+      current = (await this.#backend.transitionHold(current.id, [current.status], { status: to }))
+        ? { ...current, status: to }
+        : (await this.#backend.getHold(current.id))!;
+    }
+    if (current.status === 'reserving' || current.status === 'active' || current.settled) return current;
+    const sold = current.status === 'sold';
+    const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
+    for (const index of current.parts) {
+      const quantity = await this.#backend.readEntry(current.eventId, index, current.id);
+      if (quantity !== undefined) await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to);
+    }
+    if (!sold && this.#event(current.eventId).perUserLimit !== null) {
+      await this.#backend.userGive(current.eventId, current.userId, current.id);
+    }
+    // A rejected offer never reached its user: the pump that made it decides what the entry does next.
+    if (current.entryId !== null && current.status !== 'rejected') {
+      const seq = seqOf(current.entryId);
+      const status: LedgerEntryStatus = sold ? 'purchased' : current.status === 'released' ? 'declined' : 'expired';
+      if (await this.#backend.transitionEntry(current.eventId, seq, ['offered', 'offering'], { status })) {
+        await this.#backend.releaseJoin(current.eventId, current.userId, seq);
+      }
+    }
+    await this.#backend.transitionHold(current.id, [current.status], { settled: true });
+    if (!sold) this.#toPump.add(current.eventId);
+    return { ...current, settled: true };
+  }
+
+  /** Whether anyone waits in line (the entry at the head exists). */
+  async #waiting(eventId: string): Promise<boolean> {
+    const queue = await this.#backend.readQueue(eventId);
+    return (await this.#backend.getEntry(eventId, queue.head)) !== undefined;
+  }
+
+  // ---------------------------------------------------------------- waitlist
+
+  /**
+   * Puts a user in line for `quantity` units (idempotent per user while the entry waits or holds
+   * an offer): the entry is inserted at the first free position after the queue's `seq` hint, then
+   * the user's claim names it; an entry that lost the claim to an earlier one is skipped when served.
+   */
+  async join(request: { eventId: string; userId: string; quantity: number }, now: number): Promise<LedgerEntry> {
+    const queue = await this.#backend.readQueue(request.eventId);
+    let seq = queue.seq + 1;
+    const entry = (n: number): LedgerEntry => ({
+      id: `${request.eventId}#${n}`,
+      eventId: request.eventId,
+      seq: n,
+      userId: request.userId,
+      quantity: request.quantity,
+      status: 'waiting',
+      attempt: 0,
+      holdId: null,
+      joinedAt: now,
+    });
+    while (!(await this.#backend.insertEntry(entry(seq)))) seq++;
+    await this.#backend.noteSeq(request.eventId, seq);
+    const claimed = await this.#backend.claimJoin(request.eventId, request.userId, seq);
+    if (claimed !== seq) await this.#backend.transitionEntry(request.eventId, seq, ['waiting'], { status: 'skipped' });
+    this.#toPump.add(request.eventId);
+    await this.#pumpDue(now);
+    return (await this.#backend.getEntry(request.eventId, claimed)) ?? entry(claimed);
+  }
+
+  /** An entry by id. */
+  async entry(eventId: string, entryId: string): Promise<LedgerEntry | undefined> {
+    return this.#backend.getEntry(eventId, seqOf(entryId));
+  }
+
+  /** Serves the line of every event whose units were freed during this call. */
+  async #pumpDue(now: number): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#toPump.size > 0) {
+        const [eventId] = this.#toPump as Set<string>;
+        this.#toPump.delete(eventId!);
+        await this.pump(eventId!, now);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /**
+   * Serves the line in order. For the entry at the head: `waiting → offering` (once the pool
+   * plus free units cover it; free units move to the pool first), reserve the offer hold from the
+   * pool, write its notice, `offering → offered`, and only then move the head. Every step is
+   * idempotent, so whoever pumps next continues after a crash; when nobody waits, the pool goes
+   * back to the public.
+   */
+  async pump(eventId: string, now: number): Promise<void> {
+    for (let served = 0; served < 10_000; served++) {
+      const queue = await this.#backend.readQueue(eventId);
+      const entry = await this.#backend.getEntry(eventId, queue.head);
+      if (!entry) {
+        await this.#moveAll(eventId, 'pooled', 'free');
+        return;
+      }
+      if (entry.status === 'waiting') {
+        const pooledIn = { field: 'pooled', atLeast: 1 } as const;
+        const pooled = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
+        if (pooled < entry.quantity) {
+          // Reserved ahead of the public: free units go to the line while anyone waits.
+          await this.#moveAll(eventId, 'free', 'pooled');
+          const after = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
+          if (after < entry.quantity) return;
+        }
+        const attempt = entry.attempt + 1;
+        await this.#backend.transitionEntry(eventId, entry.seq, ['waiting'], {
+          status: 'offering',
+          attempt,
+          holdId: `o_${entry.id}_${attempt}`,
+        });
+        continue;
+      }
+      if (entry.status === 'offering') {
+        const holdId = entry.holdId!;
+        const outcome = await this.#reserve(
+          {
+            id: holdId,
+            eventId,
+            userId: entry.userId,
+            quantity: entry.quantity,
+            expiresAt: now + this.#offerTtlMs,
+            source: 'pooled',
+            entryId: entry.id,
+          },
+          now,
+        );
+        if (outcome.status === 'per_user_limit') {
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'skipped' });
+          await this.#backend.releaseJoin(eventId, entry.userId, entry.seq);
+        } else if (outcome.status === 'ok') {
+          // The notice is written before the head moves: a crash here is finished by the next pump.
+          await this.#backend.insertNotice({
+            id: `n_${holdId}`,
+            eventId,
+            userId: entry.userId,
+            holdId,
+            entryId: entry.id,
+            quantity: entry.quantity,
+            expiresAt: outcome.hold.expiresAt,
+            delivered: false,
+          });
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'offered' });
+        } else {
+          // The pool shrank under us (returned to the public a moment ago), or this attempt's hold
+          // was rejected after a crash: back in line, and a new attempt gets a new hold id.
+          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'waiting' });
+          if (outcome.status === 'sold_out') return;
+        }
+        continue;
+      }
+      await this.#backend.advanceHead(eventId, entry.seq);
+    }
+  }
+
+  async #moveAll(eventId: string, from: Pool, to: Pool): Promise<void> {
+    for (const counter of await this.#backend.partitionCounters(eventId, { field: from, atLeast: 1 })) {
+      if (counter[from] > 0) await this.#backend.moveUnits(eventId, counter.index, from, to, counter[from]);
+    }
+  }
+
+  /**
+   * Gives `quantity` sold units of a sold hold back (a ticket return), once per `returnId`: the
+   * return document records the partitions first; each partition moves its sold units back with a
+   * marker in the same write, so a retry after a crash at any step applies each step once. The
+   * units go to the waitlist's pool while anyone waits.
+   */
+  async returnUnits(holdId: string, returnId: string, quantity: number, now: number): Promise<boolean> {
+    const hold = await this.#backend.getHold(holdId);
+    if (hold?.status !== 'sold') return false;
+    const recorded = await this.#backend.getReturn(returnId);
+    if (recorded) return this.#applyReturn(hold, recorded, now);
+    // The hold's own partitions first (they hold its sold units unless other returns took them).
+    const own = await this.#backend.partitionCounters(hold.eventId, {
+      indexes: hold.parts,
+      field: 'sold',
+      atLeast: 1,
+    });
+    const counters =
+      sum(own.map((c) => c.sold)) >= quantity
+        ? own
+        : await this.#backend.partitionCounters(hold.eventId, { field: 'sold', atLeast: 1 });
+    const ours = new Set(hold.parts);
+    const steps: { index: number; quantity: number }[] = [];
+    let left = quantity;
+    for (const counter of [...counters].sort((a, b) => Number(ours.has(b.index)) - Number(ours.has(a.index)))) {
+      if (left === 0) break;
+      const take = Math.min(left, counter.sold);
+      if (take > 0) steps.push({ index: counter.index, quantity: take });
+      left -= take;
+    }
+    if (left > 0) return false;
+    const record = await this.#backend.insertReturn({
+      id: returnId,
+      eventId: hold.eventId,
+      holdId,
+      userId: hold.userId,
+      steps,
+      status: 'returning',
+    });
+    return this.#applyReturn(hold, record, now);
+  }
+
+  async #applyReturn(hold: LedgerHold, record: LedgerReturn, now: number): Promise<boolean> {
+    const { id: returnId, holdId } = record;
+    if (record.status === 'returning') {
+      const to: Pool = (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
+      let applied = true;
+      for (const step of record.steps) {
+        applied = (await this.#backend.unsell(hold.eventId, step.index, returnId, step.quantity, to)) && applied;
+      }
+      // Another return took the last sold units of a chosen partition first: not finished, reported.
+      if (!applied) return false;
+      const units = sum(record.steps.map((s) => s.quantity));
+      if (this.#event(hold.eventId).perUserLimit !== null) {
+        await this.#backend.userReturn(hold.eventId, hold.userId, holdId, returnId, units);
+      }
+      await this.#backend.finishReturn(returnId);
+    }
+    for (const step of record.steps) await this.#backend.clearReturn(hold.eventId, step.index, returnId);
+    if (this.#event(hold.eventId).perUserLimit !== null) {
+      await this.#backend.userClearReturn(hold.eventId, hold.userId, returnId);
+    }
+    this.#toPump.add(hold.eventId);
+    await this.#pumpDue(now);
+    return true;
+  }
+
+  /** Undelivered offer notices (the outbox), oldest first. */
+  pendingNotices(limit: number): Promise<LedgerNotice[]> {
+    return this.#backend.pendingNotices(limit);
+  }
+
+  /** Marks a notice delivered (after the notifier took it: delivery is at least once). */
+  markDelivered(noticeId: string): Promise<void> {
+    return this.#backend.markDelivered(noticeId);
+  }
+
+  /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
+  async #repairPartitions(eventId: string, counters: readonly PartitionCounters[], now: number): Promise<boolean> {
+    let freed = false;
+    /** Whether anyone waits, asked once per repair pass (the pass itself adds nobody to the line). */
+    let waiting: boolean | undefined;
+    for (const counter of counters) {
+      if (counter.nextExpiry > now) continue;
+      const partition = await this.#backend.readPartition(eventId, counter.index);
+      if (!partition) continue;
+      let next = NO_EXPIRY;
+      for (const [holdId, entry] of Object.entries(partition.entries)) {
+        if (entry.expiresAt > now) {
+          next = Math.min(next, entry.expiresAt);
+          continue;
+        }
+        const stored = await this.#backend.getHold(holdId);
+        // An entry without a hold document cannot be made by the ledger (the hold is inserted first).
+        if (!stored) continue;
+        waiting ??= await this.#waiting(eventId);
+        const hold = await this.resolve(stored, now, waiting);
+        if (hold.status === 'active' || hold.status === 'reserving') {
+          // Extended by beginPayment after the entry was written: refresh the cached expiry.
+          await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
+          next = Math.min(next, hold.expiresAt);
+        } else if (hold.status !== 'sold') {
+          freed = true;
+        }
+      }
+      await this.#backend.setNextExpiry(eventId, counter.index, partition.version, next);
+    }
+    return freed;
+  }
+
+  /** Settles the user's holds that are due; returns how many were freed. */
+  async #repairUser(eventId: string, userId: string, now: number): Promise<number> {
+    const user = await this.#backend.readUser(eventId, userId);
+    let freed = 0;
+    for (const holdId of Object.keys(user?.entries ?? {})) {
+      const stored = await this.#backend.getHold(holdId);
+      if (!stored) continue;
+      const hold = await this.resolve(stored, now);
+      if (hold.status !== 'active' && hold.status !== 'sold' && hold.status !== 'reserving') freed++;
+    }
+    return freed;
+  }
+
+  /** Counts at `now`, judging expiry from the entries (reads the partitions whose entries may have expired). */
+  async counts(
+    eventId: string,
+    now: number,
+  ): Promise<{ capacity: number; sold: number; held: number; pooled: number; available: number }> {
+    const counters = await this.#backend.partitionCounters(eventId);
+    let capacity = 0;
+    let sold = 0;
+    let held = 0;
+    let pooled = 0;
+    for (const counter of counters) {
+      capacity += counter.capacity;
+      sold += counter.sold;
+      pooled += counter.pooled;
+      const inEntries = counter.capacity - counter.free - counter.pooled - counter.sold;
+      if (inEntries === 0) continue;
+      if (counter.nextExpiry > now) {
+        held += inEntries;
+        continue;
+      }
+      const partition = await this.#backend.readPartition(eventId, counter.index);
+      for (const entry of Object.values(partition?.entries ?? {})) if (entry.expiresAt > now) held += entry.quantity;
+    }
+    return { capacity, sold, held, pooled, available: capacity - sold - held - pooled };
+  }
+
+  /**
+   * Checks the ledger's invariants for an event: per partition `free + pooled + sold + Σ entries
+   * = capacity`, no negative counter; every entry belongs to a known hold; every settled hold has
+   * no entries left; every active hold's entries sum to its quantity; user counters equal the sum
+   * of their entries and stay within the limit. Returns the problems found.
+   */
+  async check(eventId: string, holds: readonly LedgerHold[]): Promise<string[]> {
+    const event = this.#event(eventId);
+    const problems: string[] = [];
+    const byHold = new Map<string, number>();
+    for (const counter of await this.#backend.partitionCounters(eventId)) {
+      const partition = (await this.#backend.readPartition(eventId, counter.index))!;
+      let inEntries = 0;
+      for (const [holdId, entry] of Object.entries(partition.entries)) {
+        inEntries += entry.quantity;
+        byHold.set(holdId, (byHold.get(holdId) ?? 0) + entry.quantity);
+      }
+      const { index, free, pooled, sold, capacity } = partition;
+      if (free < 0 || pooled < 0 || sold < 0) problems.push(`partition ${index}: negative counter`);
+      if (free + pooled + sold + inEntries !== capacity) {
+        problems.push(
+          `partition ${index}: free ${free} + pooled ${pooled} + sold ${sold} + held ${inEntries} != capacity ${capacity}`,
+        );
+      }
+    }
+    const known = new Map(holds.map((h) => [h.id, h]));
+    for (const [holdId, units] of byHold) {
+      const hold = known.get(holdId);
+      if (!hold) problems.push(`entries of unknown hold ${holdId}`);
+      else if (hold.settled) {
+        problems.push(`settled hold ${holdId} (${hold.status}) still has ${units} units in partitions`);
+      }
+    }
+    for (const hold of holds) {
+      if (hold.status === 'active' && (byHold.get(hold.id) ?? 0) !== hold.quantity) {
+        problems.push(`active hold ${hold.id} has ${byHold.get(hold.id) ?? 0} of ${hold.quantity} units in partitions`);
+      }
+    }
+    if (event.perUserLimit !== null) {
+      for (const userId of new Set(holds.map((h) => h.userId))) {
+        const user = await this.#backend.readUser(eventId, userId);
+        if (!user) continue;
+        const total = sum(Object.values(user.entries));
+        if (total !== user.units) problems.push(`user ${userId}: units ${user.units} != Σ entries ${total}`);
+        if (user.units > event.perUserLimit) {
+          problems.push(`user ${userId}: ${user.units} units > limit ${event.perUserLimit}`);
+        }
+      }
+    }
+    return problems;
+  }
+}
+
+/** The line position of an entry id (`<eventId>#<seq>`). */
+function seqOf(entryId: string): number {
+  return Number(entryId.slice(entryId.lastIndexOf('#') + 1));
+}
+
+/**
+ * Which partitions to take from: the whole quantity from one partition when one has enough
+ * (starting at a partition chosen by the hold id, so concurrent holds spread out), else the
+ * largest free slices first.
+ */
+function plan(
+  counters: readonly { index: number; free: number }[],
+  quantity: number,
+  seed: number,
+): { index: number; quantity: number }[] {
+  const n = counters.length;
+  for (let k = 0; k < n; k++) {
+    const counter = counters[(seed + k) % n]!;
+    if (counter.free >= quantity) return [{ index: counter.index, quantity }];
+  }
+  const steps: { index: number; quantity: number }[] = [];
+  let left = quantity;
+  for (const counter of [...counters].sort((a, b) => b.free - a.free)) {
+    if (left === 0) break;
+    const take = Math.min(left, counter.free);
+    steps.push({ index: counter.index, quantity: take });
+    left -= take;
+  }
+  return steps;
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function hashOf(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
