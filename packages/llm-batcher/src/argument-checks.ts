@@ -1,11 +1,5 @@
-import { describeValue, durationProblem, expected, unknownOptionsMessage } from '@x/checks';
+import { durationProblem, expected, unknownOptionsMessage } from '@x/checks';
 import { InvalidArgumentError } from './batcher-error.js';
-
-/**
- * Renders a value for an error message (`` `11` (number) ``): the shared `describeValue` of
- * `@x/checks`, kept under this name for the MongoDB adapters that import it from here.
- */
-export const describe = describeValue;
 
 /** Throws unless `value` is an integer in [min, max]. */
 export function checkInteger(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): number {

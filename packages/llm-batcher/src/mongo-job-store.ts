@@ -1,5 +1,6 @@
+import { describeValue } from '@x/checks';
 import type { Collection, Db, Document, Filter } from 'mongodb';
-import { checkKnownKeys, checkObject, checkString, describe } from './argument-checks.js';
+import { checkKnownKeys, checkObject, checkString } from './argument-checks.js';
 import { InvalidArgumentError } from './batcher-error.js';
 import { FINAL_JOB_STATES, type JobRecord, type JobState, type TaskAttemptError, type TaskState } from './job.js';
 import type {
@@ -308,9 +309,9 @@ import { mongoJobStore, mongoTaskSource } from '@x/llm-batcher/mongodb';
  */
 export function mongoJobStore(options: MongoJobStoreOptions): JobStore {
   const record = checkObject('options', options);
-  checkKnownKeys('options', record, ['db', 'jobsCollection', 'itemsCollection']);
+  checkKnownKeys('mongoJobStore', record, ['db', 'jobsCollection', 'itemsCollection']);
   if (typeof (options.db as { collection?: unknown } | undefined)?.collection !== 'function') {
-    throw new InvalidArgumentError(`Expected \`db\` to be a MongoDB Db, got ${describe(options.db)}`);
+    throw new InvalidArgumentError(`Expected \`db\` to be a MongoDB Db, got ${describeValue(options.db)}`);
   }
   return new MongoJobStore(
     options.db,

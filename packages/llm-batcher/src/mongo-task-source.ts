@@ -1,5 +1,6 @@
+import { describeValue } from '@x/checks';
 import type { Collection, Document } from 'mongodb';
-import { checkFunction, checkKnownKeys, checkObject, describe } from './argument-checks.js';
+import { checkFunction, checkKnownKeys, checkObject } from './argument-checks.js';
 import { InvalidArgumentError } from './batcher-error.js';
 import type { LlmTask, TaskSource } from './task.js';
 
@@ -35,10 +36,12 @@ export interface MongoTaskSourceOptions {
  */
 export function mongoTaskSource(options: MongoTaskSourceOptions): TaskSource {
   const record = checkObject('options', options);
-  checkKnownKeys('options', record, ['collection', 'toDocumentId', 'toPayload']);
+  checkKnownKeys('mongoTaskSource', record, ['collection', 'toDocumentId', 'toPayload']);
   const collection = options.collection;
   if (typeof (collection as { find?: unknown } | undefined)?.find !== 'function') {
-    throw new InvalidArgumentError(`Expected \`collection\` to be a MongoDB Collection, got ${describe(collection)}`);
+    throw new InvalidArgumentError(
+      `Expected \`collection\` to be a MongoDB Collection, got ${describeValue(collection)}`,
+    );
   }
   if (options.toDocumentId !== undefined) checkFunction('toDocumentId', options.toDocumentId);
   if (options.toPayload !== undefined) checkFunction('toPayload', options.toPayload);
