@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBatcher, httpLlmClient, type LlmClient, LlmHttpError, memoryTaskSource } from '../src/index.js';
 import { startMockLlmServer } from '../src/testing.js';
 import { makeTasks } from './counting-store.js';
@@ -28,34 +28,50 @@ describe('rate limits', () => {
     }
   });
 
-  it('the token bucket holds in every interval: tokens sent ≤ burst + rate × interval', async () => {
-    const sends: Array<{ at: number; tokens: number }> = [];
-    const client: LlmClient = {
-      async complete(batch) {
-        sends.push({ at: Date.now(), tokens: batch.length * 50 });
-        return { results: batch.map((t) => ({ id: t.id, output: 'ok' })) };
-      },
-    };
-    const tasks = makeTasks(100);
-    const tokensPerMinute = 300_000; // 5 tokens per ms
-    const tokenBurst = 500; // one request of 10 tasks × 50 tokens
-    const batcher = createBatcher({
-      source: memoryTaskSource(tasks),
-      client,
-      concurrency: 4,
-      rateLimit: { tokensPerMinute, tokenBurst, estimateTokens: () => 50 },
-    });
-    const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
-    expect(await batcher.runJob(job.id)).toMatchObject({ state: 'completed', succeeded: 100 });
-    expect(sends).toHaveLength(10);
-    for (let i = 0; i < sends.length; i++) {
-      let tokens = 0;
-      for (let j = i; j < sends.length; j++) {
-        tokens += sends[j]!.tokens;
-        const interval = sends[j]!.at - sends[i]!.at;
-        // +1 ms of slack for Date.now() granularity
-        expect(tokens).toBeLessThanOrEqual(tokenBurst + (tokensPerMinute / 60_000) * (interval + 1));
+  it('the token bucket holds in every interval: tokens sent ≤ burst + rate × interval (fake time: a loaded machine cannot stretch the gap between grant and send)', async () => {
+    // With real time, the moment `complete()` records lags the moment the limiter granted the
+    // tokens by however long the event loop was busy, so recorded intervals could look shorter than
+    // granted ones and the bound failed on a loaded CI machine (1000 > 990). With fake time nothing
+    // passes between the grant and the send, so this checks the limiter's own decisions exactly.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const sends: Array<{ at: number; tokens: number }> = [];
+      const client: LlmClient = {
+        async complete(batch) {
+          sends.push({ at: Date.now(), tokens: batch.length * 50 });
+          return { results: batch.map((t) => ({ id: t.id, output: 'ok' })) };
+        },
+      };
+      const tasks = makeTasks(100);
+      const tokensPerMinute = 300_000; // 5 tokens per ms
+      const tokenBurst = 500; // one request of 10 tasks × 50 tokens
+      const batcher = createBatcher({
+        source: memoryTaskSource(tasks),
+        client,
+        concurrency: 4,
+        rateLimit: { tokensPerMinute, tokenBurst, estimateTokens: () => 50 },
+      });
+      const job = await batcher.createJob({ taskIds: tasks.map((t) => t.id) });
+      let report: unknown;
+      const run = batcher.runJob(job.id).then((r) => {
+        report = r;
+      });
+      for (let step = 0; report === undefined && step < 10_000; step++) await vi.advanceTimersByTimeAsync(5);
+      await run;
+      expect(report).toMatchObject({ state: 'completed', succeeded: 100 });
+      expect(sends).toHaveLength(10);
+      // 10 requests of 500 tokens at 5 tokens/ms after a 500-token burst: the last goes at 900 ms
+      expect(sends.at(-1)!.at - sends[0]!.at).toBeGreaterThanOrEqual(900);
+      for (let i = 0; i < sends.length; i++) {
+        let tokens = 0;
+        for (let j = i; j < sends.length; j++) {
+          tokens += sends[j]!.tokens;
+          const interval = sends[j]!.at - sends[i]!.at;
+          expect(tokens).toBeLessThanOrEqual(tokenBurst + (tokensPerMinute / 60_000) * interval);
+        }
       }
+    } finally {
+      vi.useRealTimers();
     }
   });
 
