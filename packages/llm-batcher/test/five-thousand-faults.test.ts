@@ -80,9 +80,15 @@ describe('a 5000-task job over real HTTP with every fault kind enabled', () => {
       if (poisonIds.includes(result.taskId)) {
         expect(result.status).toBe('failed');
         expect(result.attempts).toBe(maxAttempts);
-        const alone = result.errors.filter((e) => e.status === 422 && e.batchSize === 1);
-        expect(alone).toHaveLength(maxAttempts);
-        expect(result.error).toMatch(/HTTP 422/);
+        // every charged attempt ran alone (bisection charges no batch-mate); most are the poison's
+        // own 422, but an attempt alone can also meet one of the server's injected faults (a hang
+        // past the timeout, a 500), more often on a loaded machine: those count, as any fault does
+        // (a 429 is recorded but charges no attempt)
+        const charged = result.errors.filter((e) => e.batchSize === 1 && e.status !== 429);
+        expect(charged).toHaveLength(maxAttempts);
+        expect(charged.filter((e) => e.status === 422).length).toBeGreaterThanOrEqual(maxAttempts / 2);
+        for (const e of charged) if (e.status !== 422) expect(['timeout', 'http', 'network']).toContain(e.code);
+        if (charged.at(-1)!.status === 422) expect(result.error).toMatch(/HTTP 422/);
       } else {
         expect(result.status).toBe('succeeded');
         expect(result.output).toEqual({ echo: tasks[Number(result.taskId.slice(2))]!.payload });
