@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startMockLlmServer } from '../src/testing.js';
+import { until } from './until.js';
 
 const post = (url: string, body: unknown) =>
   fetch(url, {
@@ -95,15 +96,15 @@ describe('startMockLlmServer', () => {
   it('kill() drops in-flight requests and refuses new ones; close() ends hung requests', async () => {
     const server = await startMockLlmServer({ hangRate: 1 });
     const pending = post(server.url, { tasks: [{ id: 'a', payload: 1 }] }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server.stats().hung).toBe(1);
+    // wait for the request to arrive (a fixed 50 ms sleep was too short on a loaded machine)
+    await until(() => server.stats().hung === 1, 4_000);
     server.kill();
     expect(await pending).toBeInstanceOf(Error);
     await expect(fetch(server.healthUrl)).rejects.toThrow();
 
     const other = await startMockLlmServer({ hangRate: 1 });
     const hung = post(other.url, { tasks: [{ id: 'a', payload: 1 }] }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => other.stats().hung === 1, 4_000);
     await other.close();
     expect(await hung).toBeInstanceOf(Error);
     expect(() => other.configure({ port: 1 } as never)).toThrow('Expected no `port` in `configure`, got one');
