@@ -1,6 +1,7 @@
 /**
- * One HTTP request the fleet times out itself: its AbortController (carrying both the timeout and
- * the balancer's abandoning of the attempt) and its place in the {@link RequestTimeouts} list.
+ * One HTTP request the fleet times out itself: its AbortController, carrying both the timeout and
+ * the balancer's abandoning of the attempt (and itself the `{ signal }` context the client gets),
+ * and its place in the {@link RequestTimeouts} list.
  */
 export class TimedRequest extends AbortController {
   /** When the request times out (`Date.now()` ms). */

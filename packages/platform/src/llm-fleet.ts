@@ -454,16 +454,21 @@ export class LlmFleet implements LlmClient {
     this.#requests++;
     let signal: AbortSignal;
     let request: TimedRequest | undefined;
-    if (counters.timeouts === undefined) signal = context.signal;
-    else {
-      // one AbortController per request, timed by the endpoint's deadline list (no timer of its own)
+    let clientContext: LlmRequestContext;
+    if (counters.timeouts === undefined) {
+      signal = context.signal;
+      clientContext = { signal };
+    } else {
+      // one AbortController per request, timed by the endpoint's deadline list (no timer of its
+      // own), and itself the client's `{ signal }` context
       const own = counters.timeouts.start();
       request = own;
       signal = own.signal;
+      clientContext = own;
       context.onAbort((reason) => own.abort(reason));
     }
     try {
-      const response = await counters.client.complete(tasks, { signal });
+      const response = await counters.client.complete(tasks, clientContext);
       counters.completed++;
       return response;
     } catch (thrown) {
