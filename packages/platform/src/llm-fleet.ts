@@ -20,7 +20,6 @@ import {
 } from '@x/load-balancer';
 import { FleetArgumentError, FleetOptionsError } from './fleet-error.js';
 import type { LlmFleetEvents } from './fleet-events.js';
-import { RequestTimeouts, type TimedRequest } from './fleet-request-timeouts.js';
 
 /**
  * One LLM endpoint of a fleet.
@@ -160,8 +159,6 @@ interface EndpointCounters {
    * attempt, instead of three (the attempt's, the client's timeout, and fetch's own).
    */
   timeoutMs: number | undefined;
-  /** The endpoint's request deadlines when the fleet times its requests out. */
-  timeouts: RequestTimeouts | undefined;
   /** The endpoint's state as last reported to `'endpoint-state'` listeners (capacity flips hidden). */
   shownState: string;
   inFlight: number;
@@ -278,8 +275,6 @@ export class LlmFleet implements LlmClient {
     failover: new Set(),
   };
   readonly #maxAttempts: number;
-  /** The submit options of a batch without a signal (read by the balancer, never kept). */
-  readonly #plainSubmit: { maxAttempts: number };
   readonly #now: () => number;
   readonly #defaultCooldownMs: number;
   #requests = 0;
@@ -295,7 +290,6 @@ export class LlmFleet implements LlmClient {
     validateOptions(options);
     const { endpoints, requestTimeoutMs = 30_000, maxAttemptsPerBatch, clientFor, ...balancerOptions } = options;
     this.#maxAttempts = maxAttemptsPerBatch ?? endpoints.length * 2 + 1;
-    this.#plainSubmit = { maxAttempts: this.#maxAttempts };
     const clock = balancerOptions.clock;
     this.#now = clock ? () => clock.now() : () => Date.now();
     this.#defaultCooldownMs = balancerOptions.overloadCooldownMs ?? 1_000;
@@ -348,7 +342,6 @@ export class LlmFleet implements LlmClient {
         endpoint,
         client,
         timeoutMs: clientFor ? undefined : requestTimeoutMs,
-        timeouts: clientFor ? undefined : new RequestTimeouts(requestTimeoutMs),
         shownState: 'joining',
         inFlight: 0,
         maxInFlight: 0,
@@ -377,40 +370,34 @@ export class LlmFleet implements LlmClient {
    * `retryAfterMs` is the wait until the first of them accepts work again, so the batcher pauses
    * without charging an attempt. A missing `context` means no signal.
    */
-  complete(tasks: readonly LlmTask[], context?: LlmRequestContext): Promise<LlmBatchResponse> {
-    if (!Array.isArray(tasks)) {
-      return Promise.reject(new FleetArgumentError(expected('tasks', 'an array of { id, payload }', tasks)));
-    }
+  async complete(tasks: readonly LlmTask[], context?: LlmRequestContext): Promise<LlmBatchResponse> {
+    if (!Array.isArray(tasks)) throw new FleetArgumentError(expected('tasks', 'an array of { id, payload }', tasks));
     let signal: AbortSignal | undefined;
     if (context !== undefined && context !== null) {
-      if (typeof context !== 'object') {
-        return Promise.reject(new FleetArgumentError(expected('context', 'an object { signal }', context)));
-      }
+      if (typeof context !== 'object')
+        throw new FleetArgumentError(expected('context', 'an object { signal }', context));
       signal = context.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        return Promise.reject(new FleetArgumentError(expected('context.signal', 'an AbortSignal', signal)));
+        throw new FleetArgumentError(expected('context.signal', 'an AbortSignal', signal));
       }
     }
     const limited = this.#allCooling(this.#now());
     if (limited !== undefined) {
       this.#failed++;
-      return Promise.reject(limited);
+      throw limited;
     }
-    // no async frame and no per-call closures: one derived promise counts the outcome
-    return this.#lb
-      .submit(tasks, signal === undefined ? this.#plainSubmit : { signal, maxAttempts: this.#maxAttempts })
-      .then(this.#countSucceeded, this.#countFailed);
+    try {
+      const response = await this.#lb.submit(
+        tasks,
+        signal === undefined ? { maxAttempts: this.#maxAttempts } : { signal, maxAttempts: this.#maxAttempts },
+      );
+      this.#succeeded++;
+      return response;
+    } catch (error) {
+      this.#failed++;
+      throw error;
+    }
   }
-
-  readonly #countSucceeded = (response: LlmBatchResponse): LlmBatchResponse => {
-    this.#succeeded++;
-    return response;
-  };
-
-  readonly #countFailed = (error: unknown): never => {
-    this.#failed++;
-    throw error;
-  };
 
   /**
    * When every endpoint that can take work (not unreachable or draining) is cooling down after a
@@ -453,26 +440,24 @@ export class LlmFleet implements LlmClient {
     counters.requests++;
     this.#requests++;
     let signal: AbortSignal;
-    let request: TimedRequest | undefined;
-    let clientContext: LlmRequestContext;
-    if (counters.timeouts === undefined) {
-      signal = context.signal;
-      clientContext = { signal };
-    } else {
-      // one AbortController per request, timed by the endpoint's deadline list (no timer of its
-      // own), and itself the client's `{ signal }` context
-      const own = counters.timeouts.start();
-      request = own;
-      signal = own.signal;
-      clientContext = own;
-      context.onAbort((reason) => own.abort(reason));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
+    if (counters.timeoutMs === undefined) signal = context.signal;
+    else {
+      const controller = new AbortController();
+      signal = controller.signal;
+      context.onAbort((reason) => controller.abort(reason));
+      timer = setTimeout(() => {
+        if (signal.aborted) return; // the balancer abandoned the attempt first
+        timedOut = true;
+        controller.abort();
+      }, counters.timeoutMs);
     }
     try {
-      const response = await counters.client.complete(tasks, clientContext);
+      const response = await counters.client.complete(tasks, { signal });
       counters.completed++;
       return response;
     } catch (thrown) {
-      const timedOut = request?.timedOut === true;
       // our own timeout aborted the request: the same timeout error the client would have given
       const error = timedOut ? new LlmTimeoutError(counters.timeoutMs!) : thrown;
       const kind = classifyLlmError(error);
@@ -512,7 +497,7 @@ export class LlmFleet implements LlmClient {
       // endpoint's; the batcher classifies it (and bisects the batch).
       throw error;
     } finally {
-      if (request !== undefined) counters.timeouts!.finish(request);
+      if (timer !== undefined) clearTimeout(timer);
       counters.inFlight--;
     }
   }

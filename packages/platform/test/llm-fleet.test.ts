@@ -318,7 +318,7 @@ describe('createLlmFleet over real HTTP', () => {
     expect(fleet.stats()).toMatchObject({ failed: 1, networkErrors: 1 });
   });
 
-  it('times each request out after its own requestTimeoutMs when requests start at different times (one deadline list per endpoint)', async () => {
+  it('times each request out after its own requestTimeoutMs when requests start at different times', async () => {
     const hung = await mock({ latencyMs: 30_000, jitterMs: 0 });
     const fleet = fleetOf([{ id: 'hung', url: hung.url, healthUrl: false, concurrency: 4 }], {
       requestTimeoutMs: 300,
