@@ -318,6 +318,31 @@ describe('createLlmFleet over real HTTP', () => {
     expect(fleet.stats()).toMatchObject({ failed: 1, networkErrors: 1 });
   });
 
+  it('times each request out after its own requestTimeoutMs when requests start at different times', async () => {
+    const hung = await mock({ latencyMs: 30_000, jitterMs: 0 });
+    const fleet = fleetOf([{ id: 'hung', url: hung.url, healthUrl: false, concurrency: 4 }], {
+      requestTimeoutMs: 300,
+      maxAttemptsPerBatch: 1,
+      ejection: false,
+    });
+    const elapsed = await Promise.all(
+      [0, 150, 200].map(async (delayMs, n) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        const started = Date.now();
+        const error = await fleet.complete([{ id: `t${n}`, payload: n }]).catch((caught: unknown) => caught);
+        expect(String((error as Error).cause ?? error)).toContain('within 300 ms');
+        return Date.now() - started;
+      }),
+    );
+    // none is cut short by an earlier request's deadline, none waits for a later one's
+    for (const ms of elapsed) {
+      expect(ms).toBeGreaterThanOrEqual(295);
+      expect(ms).toBeLessThan(5_000);
+    }
+    expect(fleet.stats()).toMatchObject({ failed: 3, networkErrors: 3 });
+    expect(fleet.stats().endpoints[0]).toMatchObject({ inFlight: 0, failures: 3 });
+  });
+
   it('aborts the in-flight request when the caller’s signal fires', async () => {
     const slow = await mock({ latencyMs: 5_000 });
     const fleet = fleetOf([{ id: 'slow', url: slow.url, healthUrl: slow.healthUrl, concurrency: 1 }]);
