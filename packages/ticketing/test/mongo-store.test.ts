@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mongoServerFlavor, mongoSkipReason, mongoTestUri } from '@x/checks/mongo-test';
+import { connectMongoTest, mongoSkipReason, mongoTestUri } from '@x/checks/mongo-test';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/index.js';
@@ -19,10 +19,7 @@ describe.skipIf(!uri)('MongoDB (MONGODB_URI set)', () => {
     // FerretDB 1.24 does not apply an update atomically against writers on other connections:
     // there, one connection (maxPoolSize 1) makes this process's concurrent writes take turns,
     // which is what a MongoDB server guarantees per document on any number of connections.
-    const probe = await new MongoClient(uri!).connect();
-    const { ferretdb } = await mongoServerFlavor(probe.db('admin'));
-    await probe.close();
-    client = await new MongoClient(uri!, ferretdb ? { maxPoolSize: 1 } : {}).connect();
+    ({ client } = await connectMongoTest((u) => new MongoClient(u).connect()));
     db = client.db(dbName);
   });
 

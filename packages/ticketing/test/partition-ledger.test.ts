@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mongoServerFlavor, mongoSkipReason, mongoTestUri } from '@x/checks/mongo-test';
+import { connectMongoTest, mongoSkipReason, mongoTestUri } from '@x/checks/mongo-test';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLedgerBackend } from '../src/memory-ledger-backend.js';
@@ -352,10 +352,7 @@ describe.skipIf(!uri)('PartitionLedger over the wire (MONGODB_URI set)', () => {
   const dbName = `x_ticketing_ledger_${randomBytes(6).toString('hex')}`;
   let n = 0;
   beforeAll(async () => {
-    const probe = await new MongoClient(uri!).connect();
-    const { ferretdb } = await mongoServerFlavor(probe.db('admin'));
-    await probe.close();
-    client = await new MongoClient(uri!, ferretdb ? { maxPoolSize: 1 } : {}).connect();
+    ({ client } = await connectMongoTest((u) => new MongoClient(u).connect()));
     db = client.db(dbName);
   });
   afterAll(async () => {
