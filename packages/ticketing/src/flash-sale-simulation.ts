@@ -597,31 +597,25 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
 }
 
 /**
- * Wraps a store to count hold and offer expirations from the transitions each update journals
- * (the last run of a retried update counts), so the report needs no full audit log.
+ * Wraps a store to count hold and offer expirations from the audit entries each allocation
+ * writes (the last run of a retried update counts), so the report needs no full audit log.
  */
 function countingExpirations(store: TicketingStore, counts: { holds: number; offers: number }): TicketingStore {
-  const updateEvent: TicketingStore['updateEvent'] = async (eventId, apply) => {
-    let holds = 0;
-    let offers = 0;
-    const result = await store.updateEvent(eventId, (inventory) => {
-      const r = apply(inventory);
-      holds = 0;
-      offers = 0;
-      for (const record of inventory.journal) {
-        if (record.kind !== 'audit') continue;
-        if (record.entry.type === 'hold_expired') holds++;
-        else if (record.entry.type === 'offer_expired') offers++;
-      }
-      return r;
+  const openAllocator: TicketingStore['openAllocator'] = (context) =>
+    store.openAllocator({
+      ...context,
+      noticesMade: (notices) => context.noticesMade(notices),
+      audited: (entries) => {
+        for (const entry of entries) {
+          if (entry.type === 'hold_expired') counts.holds++;
+          else if (entry.type === 'offer_expired') counts.offers++;
+        }
+        context.audited?.(entries);
+      },
     });
-    counts.holds += holds;
-    counts.offers += offers;
-    return result;
-  };
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === 'updateEvent') return updateEvent;
+      if (property === 'openAllocator') return openAllocator;
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

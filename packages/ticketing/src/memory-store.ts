@@ -1,7 +1,9 @@
+import type { Allocator, AllocatorContext } from './allocator.js';
 import { InvalidArgumentError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
 import { assertKnownOptions } from './input-validation.js';
+import { InventoryAllocator, type InventoryStore } from './inventory-allocator.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
@@ -72,7 +74,7 @@ function retention(name: string, value: number | undefined): number {
   return value;
 }
 
-class MemoryStore implements TicketingStore {
+class MemoryStore implements TicketingStore, InventoryStore {
   readonly #finishedHoldRetention: number;
   readonly #auditRetention: number;
   /** Finished hold ids, oldest first, from `#finishedHead` on (dropped beyond the retention). */
@@ -96,6 +98,10 @@ class MemoryStore implements TicketingStore {
     assertKnownOptions('memoryStore', options, ['finishedHoldRetention', 'auditRetention']);
     this.#finishedHoldRetention = retention('finishedHoldRetention', options.finishedHoldRetention);
     this.#auditRetention = retention('auditRetention', options.auditRetention);
+  }
+
+  openAllocator(context: AllocatorContext): Allocator {
+    return new InventoryAllocator(this, context);
   }
 
   async insertEvent(doc: EventDocument): Promise<boolean> {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import type { Allocator, AllocatorContext } from './allocator.js';
 import { InvalidArgumentError, StoreContentionError } from './errors.js';
 import type { EventDocument, JournalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
 import { fieldKey } from './field-key.js';
 import { assertInteger, assertKnownOptions } from './input-validation.js';
+import { InventoryAllocator, type InventoryStore } from './inventory-allocator.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
@@ -69,7 +71,7 @@ export function mongoStore(options: MongoStoreOptions): TicketingStore {
 
 type Stored<T> = T & { _id: string };
 
-class MongoStore implements TicketingStore {
+class MongoStore implements TicketingStore, InventoryStore {
   readonly #events: Collection<Document>;
   readonly #holds: Collection<Document>;
   readonly #payments: Collection<Document>;
@@ -104,6 +106,10 @@ class MongoStore implements TicketingStore {
     this.#outbox = db.collection(`${prefix}outbox`);
     this.#audit = db.collection(`${prefix}audit`);
     this.#holdKeys = db.collection(`${prefix}hold_keys`);
+  }
+
+  openAllocator(context: AllocatorContext): Allocator {
+    return new InventoryAllocator(this, context);
   }
 
   #init(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { EventDocument, EventInventory } from './event-inventory.js';
+import type { Allocator, AllocatorContext } from './allocator.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 
 /**
@@ -7,8 +7,8 @@ import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatu
  * `mongoStore` (`@x/ticketing/mongodb`); both pass the same contract suite.
  *
  * The invariants that need atomicity (no oversell, no seat twice, per-user limits, waitlist
- * priority, one decision per paid hold) all live in the per-event inventory document, changed
- * only through {@link TicketingStore.updateEvent}.
+ * priority, one decision per paid hold) are kept by the store's {@link Allocator}; the record
+ * methods here (holds, payments, orders, audit) are single-record inserts and conditional updates.
  *
  * @example
  * ```ts
@@ -18,24 +18,11 @@ import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatu
  * ```
  */
 export interface TicketingStore {
-  /** Inserts a new event document; `false` when the id exists (nothing changed). */
-  insertEvent(doc: EventDocument): Promise<boolean>;
   /**
-   * Runs `read` against the current inventory of an event and returns its result (`undefined`
-   * when the event does not exist). `read` must not mutate.
+   * Opens the store's allocation engine for one `createTicketing` instance (called once, by it).
+   * Every decision that must be atomic is made there; the methods below keep plain records.
    */
-  readEvent<R>(eventId: string, read: (inventory: EventInventory) => R): Promise<R | undefined>;
-  /**
-   * Applies `apply` to the inventory atomically: either all of its changes are stored or none,
-   * and no other update interleaves. `apply` may run more than once (compare-and-swap retries),
-   * each time on fresh state, and only the last run's result is returned. Journal records the
-   * run produced are moved to the audit log and outbox. `undefined` when the event does not exist.
-   */
-  updateEvent<R>(eventId: string, apply: (inventory: EventInventory) => R): Promise<R | undefined>;
-  /** The stored event document (a copy), for inspection. */
-  getEventDocument(eventId: string): Promise<EventDocument | undefined>;
-  /** Every event id. */
-  listEventIds(): Promise<string[]>;
+  openAllocator(context: AllocatorContext): Allocator;
 
   /**
    * Inserts a hold record unless one exists with the same `id`, or the same
@@ -71,11 +58,6 @@ export interface TicketingStore {
   markTicketsReturned(orderId: string, ticketIds: readonly string[]): Promise<Order | undefined>;
   /** Every order of an event. */
   listOrders(eventId: string): Promise<Order[]>;
-
-  /** Notices not yet delivered, oldest first, at most `limit`. */
-  pendingNotices(limit: number): Promise<Notice[]>;
-  /** Marks a notice delivered (idempotent). */
-  markNoticeDelivered(noticeId: string, at: number): Promise<void>;
 
   /** Appends an audit entry (idempotent on `entry.id`). */
   appendAudit(entry: AuditEntry): Promise<void>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Allocator } from './allocator.js';
 import {
   AdmissionError,
   EventExistsError,
@@ -15,11 +16,9 @@ import {
   UnknownSeatError,
   UnknownTicketError,
 } from './errors.js';
-import type { EventDefinition, HoldState, InventoryContext, InventoryCounts, SaleRecord } from './event-inventory.js';
-import { EventInventory } from './event-inventory.js';
+import type { EventDefinition, HoldState, InventoryCounts, SaleRecord } from './event-inventory.js';
 import { assertFinite, assertId, assertInteger, assertKnownOptions, assertStringList } from './input-validation.js';
 import type { InvariantReport } from './invariants.js';
-import { checkInvariants } from './invariants.js';
 import { memoryStore } from './memory-store.js';
 import type {
   AuditEntry,
@@ -389,7 +388,10 @@ class TicketingService implements Ticketing {
   readonly #paymentGraceMs: number;
   readonly #latePolicy: LatePaymentPolicy;
   readonly #waitingRoom: AdmissionVerifier | undefined;
-  readonly #context: InventoryContext;
+  readonly #allocator: Allocator;
+  readonly #offerTtlMs: number;
+  /** Offer notices reported by the allocator and not yet given hold records. */
+  #madeNotices: Notice[] = [];
   readonly #definitions = new Map<string, EventDefinition>();
   readonly #idPrefix = randomBytes(6).toString('hex');
   #idCounter = 0;
@@ -422,7 +424,15 @@ class TicketingService implements Ticketing {
     this.#paymentGraceMs = paymentGraceMs;
     this.#latePolicy = latePolicy;
     this.#waitingRoom = options.waitingRoom;
-    this.#context = { offerTtlMs, newHoldId: () => this.#newId('h') };
+    this.#offerTtlMs = offerTtlMs;
+    this.#allocator = this.#store.openAllocator({
+      offerTtlMs,
+      newHoldId: () => this.#newId('h'),
+      noticesMade: (notices) => {
+        this.#noticesPending = true;
+        this.#madeNotices.push(...notices);
+      },
+    });
   }
 
   #newId(prefix: string): string {
@@ -442,32 +452,19 @@ class TicketingService implements Ticketing {
   }
 
   async #loadDefinition(eventId: string): Promise<EventDefinition> {
-    const definition = await this.#store.readEvent(eventId, (inventory) => inventory.definition);
+    const definition = await this.#allocator.definition(eventId);
     if (!definition) throw new UnknownEventError(eventId);
     this.#definitions.set(eventId, definition);
     return definition;
   }
 
-  /** Runs an inventory update; remembers whether it produced notices and writes the offers' hold records. */
-  async #update<R>(eventId: string, apply: (inventory: EventInventory) => R): Promise<R> {
-    let notices: Notice[] | null = null;
-    const result = await this.#store.updateEvent(eventId, (inventory) => {
-      const r = apply(inventory);
-      notices = null; // a compare-and-swap retry runs this again: keep only the last run's notices
-      for (const record of inventory.journal) {
-        if (record.kind !== 'notice') continue;
-        notices ??= [];
-        notices.push(record.notice);
-      }
-      return r;
-    });
-    if (result === undefined) throw new UnknownEventError(eventId);
-    const found = notices as Notice[] | null;
-    if (found !== null) {
-      this.#noticesPending = true;
-      for (const notice of found) await this.#ensureOfferHold(notice);
+  /** Writes the hold records of offers the allocator made (so `getHold` knows them) before the caller goes on. */
+  async #afterAllocation(): Promise<void> {
+    while (this.#madeNotices.length > 0) {
+      const notices = this.#madeNotices;
+      this.#madeNotices = [];
+      for (const notice of notices) await this.#ensureOfferHold(notice);
     }
-    return result;
   }
 
   async createEvent(input: CreateEventInput): Promise<EventDefinition> {
@@ -504,7 +501,7 @@ class TicketingService implements Ticketing {
       requireAdmission: input.requireAdmission ?? false,
       createdAt: this.#now(),
     };
-    const inserted = await this.#store.insertEvent(EventInventory.create(definition).toDocument());
+    const inserted = await this.#allocator.createEvent(definition);
     if (!inserted) throw new EventExistsError(input.id);
     return definition;
   }
@@ -564,19 +561,18 @@ class TicketingService implements Ticketing {
         };
       }
     }
-    const result = await this.#update(event.id, (inventory) =>
-      inventory.allocate(
-        {
-          holdId: record.id,
-          userId: record.userId,
-          quantity: record.quantity,
-          seats: record.seats,
-          expiresAt: record.expiresAt,
-        },
-        now,
-        this.#context,
-      ),
+    const result = await this.#allocator.allocate(
+      event.id,
+      {
+        holdId: record.id,
+        userId: record.userId,
+        quantity: record.quantity,
+        seats: record.seats,
+        expiresAt: record.expiresAt,
+      },
+      now,
     );
+    await this.#afterAllocation();
     switch (result.status) {
       case 'ok': {
         const active: HoldRecord = {
@@ -626,16 +622,16 @@ class TicketingService implements Ticketing {
   async getHold(holdId: string): Promise<Hold> {
     const record = await this.#holdRecord(holdId);
     const now = this.#now();
-    const state = await this.#store.readEvent(record.eventId, (inventory) => inventory.holdState(record.id, now));
+    const state = await this.#allocator.holdState(record.eventId, record.id, now);
+    await this.#afterAllocation();
     return toHold(record, now, state);
   }
 
   async beginPayment(holdId: string): Promise<Hold> {
     const record = await this.#holdRecord(holdId);
     const now = this.#now();
-    const result = await this.#update(record.eventId, (inventory) =>
-      inventory.extend(record.id, this.#paymentGraceMs, now, this.#context),
-    );
+    const result = await this.#allocator.extend(record.eventId, record.id, this.#paymentGraceMs, now);
+    await this.#afterAllocation();
     if (result.status !== 'ok') {
       throw new HoldNotActiveError(record.id, statusOf(record, now, { state: result.state } as HoldState));
     }
@@ -703,22 +699,21 @@ class TicketingService implements Ticketing {
       case 'pending':
         break;
     }
-    const decision = await this.#update(record.eventId, (inventory) =>
-      inventory.settle(
-        {
-          holdId: record.id,
-          paymentId: payment.paymentId,
-          userId: record.userId,
-          quantity: record.quantity,
-          seats: record.seats,
-          latePolicy: this.#latePolicy,
-          lateReason: record.status === 'released' ? 'hold_released' : 'hold_expired',
-          entryId: record.entryId,
-        },
-        now,
-        this.#context,
-      ),
+    const decision = await this.#allocator.settle(
+      record.eventId,
+      {
+        holdId: record.id,
+        paymentId: payment.paymentId,
+        userId: record.userId,
+        quantity: record.quantity,
+        seats: record.seats,
+        latePolicy: this.#latePolicy,
+        lateReason: record.status === 'released' ? 'hold_released' : 'hold_expired',
+        entryId: record.entryId,
+      },
+      now,
     );
+    await this.#afterAllocation();
     if (decision.outcome === 'issued') {
       const order = await this.#store.insertOrder(buildOrder(decision.sale, record.eventId, payment, now));
       await this.#store.appendAudit({
@@ -801,12 +796,9 @@ class TicketingService implements Ticketing {
   async releaseHold(holdId: string): Promise<Hold> {
     const record = await this.#holdRecord(holdId);
     const now = this.#now();
-    let state = { state: 'gone' } as HoldState;
-    const result = await this.#update(record.eventId, (inventory) => {
-      const r = inventory.release(record.id, now, this.#context);
-      state = inventory.holdState(record.id, now);
-      return r;
-    });
+    const result = await this.#allocator.release(record.eventId, record.id, now);
+    await this.#afterAllocation();
+    const state = result.state;
     if (!result.released) {
       if (state.state === 'sold' || state.state === 'refused') {
         throw new HoldNotActiveError(record.id, statusOf(record, now, state));
@@ -823,10 +815,13 @@ class TicketingService implements Ticketing {
     assertInput('expireHolds', options, EXPIRE_KEYS);
     const now = this.#now();
     const eventIds =
-      options.eventId !== undefined ? [(await this.#definition(options.eventId)).id] : await this.#store.listEventIds();
+      options.eventId !== undefined
+        ? [(await this.#definition(options.eventId)).id]
+        : await this.#allocator.listEventIds();
     let expired = 0;
     for (const eventId of eventIds) {
-      const result = await this.#update(eventId, (inventory) => inventory.tidy(now, this.#context));
+      const result = await this.#allocator.tidy(eventId, now);
+      await this.#afterAllocation();
       expired += result.expired.length;
       for (const allocation of result.expired) await this.#store.updateHold(allocation.holdId, { status: 'expired' });
     }
@@ -854,9 +849,8 @@ class TicketingService implements Ticketing {
     const wanted = new Set(ids);
     const toFree = order.tickets.filter((t) => wanted.has(t.id) && t.status === 'valid').map((t) => t.id);
     if (toFree.length > 0) {
-      await this.#update(order.eventId, (inventory) =>
-        inventory.returnTickets(order.holdId, toFree, now, this.#context),
-      );
+      await this.#allocator.returnTickets(order.eventId, order.holdId, toFree, now);
+      await this.#afterAllocation();
       // The inventory freed them (now or in an earlier attempt); the order records it.
       await this.#store.markTicketsReturned(order.id, toFree);
       if (this.#noticesPending) await this.#deliverQuietly();
@@ -877,9 +871,12 @@ class TicketingService implements Ticketing {
     if (event.saleStartsAt !== null && now < event.saleStartsAt)
       throw new SaleNotStartedError(event.id, event.saleStartsAt, now);
     const entryId = this.#newId('w');
-    const result = await this.#update(event.id, (inventory) =>
-      inventory.joinWaitlist({ entryId, userId: input.userId, quantity: input.quantity }, now, this.#context),
+    const result = await this.#allocator.joinWaitlist(
+      event.id,
+      { entryId, userId: input.userId, quantity: input.quantity },
+      now,
     );
+    await this.#afterAllocation();
     if (this.#noticesPending) await this.#deliverQuietly();
     return { entryId: result.entry.id, position: result.position, status: result.entry.status };
   }
@@ -887,7 +884,7 @@ class TicketingService implements Ticketing {
   async waitlistEntry(eventId: string, entryId: string): Promise<WaitlistEntry> {
     const event = await this.#definition(eventId);
     assertId('entryId', entryId);
-    const found = await this.#store.readEvent(event.id, (inventory) => inventory.waitlistEntry(entryId));
+    const found = await this.#allocator.waitlistEntry(event.id, entryId);
     if (!found) throw new InvalidArgumentError('entryId', `a waitlist entry of event \`${event.id}\``, entryId);
     const { entry, position } = found;
     return {
@@ -904,7 +901,7 @@ class TicketingService implements Ticketing {
   async availability(eventId: string): Promise<Availability> {
     const event = await this.#definition(eventId);
     const now = this.#now();
-    const counts = (await this.#store.readEvent(event.id, (inventory) => inventory.counts(now))) as InventoryCounts;
+    const counts = await this.#allocator.counts(event.id, now);
     return toAvailability(event.id, counts);
   }
 
@@ -924,12 +921,11 @@ class TicketingService implements Ticketing {
     assertInput('checkInvariants', options, CHECK_KEYS);
     const event = await this.#definition(eventId);
     const now = this.#now();
-    const [doc, orders, payments] = await Promise.all([
-      this.#store.getEventDocument(event.id),
+    const [orders, payments] = await Promise.all([
       this.#store.listOrders(event.id),
       this.#store.listPayments(event.id),
     ]);
-    return checkInvariants({ event: doc!, orders, payments, now, settled: options.settled ?? false });
+    return this.#allocator.check(event.id, { orders, payments, now, settled: options.settled ?? false });
   }
 
   deliverNotifications(): Promise<DeliveryResult> {
@@ -964,7 +960,7 @@ class TicketingService implements Ticketing {
   async #deliverPending(): Promise<DeliveryResult> {
     let delivered = 0;
     for (;;) {
-      const notices = await this.#store.pendingNotices(100);
+      const notices = await this.#allocator.pendingNotices(100);
       if (notices.length === 0) return { delivered, failed: 0 };
       for (const notice of notices) {
         try {
@@ -981,7 +977,7 @@ class TicketingService implements Ticketing {
           return { delivered, failed: 1 };
         }
         const at = this.#now();
-        await this.#store.markNoticeDelivered(notice.id, at);
+        await this.#allocator.markNoticeDelivered(notice.id, at);
         await this.#store.appendAudit({
           id: `${notice.id}:delivered`,
           eventId: notice.eventId,
@@ -1006,7 +1002,7 @@ class TicketingService implements Ticketing {
       seats: offer.seats ? [...offer.seats] : null,
       kind: 'offer',
       status: 'active',
-      createdAt: offer.expiresAt - this.#context.offerTtlMs,
+      createdAt: offer.expiresAt - this.#offerTtlMs,
       expiresAt: offer.expiresAt,
       idempotencyKey: null,
       entryId: offer.entryId,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AllocationRecord, memoryStore, type SaleRecord, simulateFlashSale } from '../src/index.js';
+import type { InventoryStore } from '../src/inventory-allocator.js';
+import type { TicketingStore } from '../src/ticketing-store.js';
 import { RecordingNotifier, RecordingPayments } from './fixtures.js';
 import { jitteryStore, seeded } from './store-wrappers.js';
 
@@ -7,7 +9,8 @@ describe('20,000 buyers for 1,000 seats, interleaved at every store call', () =>
   it('keeps every invariant at every step, and settles to available = capacity - sold', async () => {
     const capacity = 1_000;
     const perUserLimit = 4;
-    const inner = memoryStore();
+    // the whole-event layout's raw documents, read beside the service for independent checks
+    const inner = memoryStore() as TicketingStore & InventoryStore;
     const store = jitteryStore(inner, seeded(99));
     const payments = new RecordingPayments();
     const notifier = new RecordingNotifier();

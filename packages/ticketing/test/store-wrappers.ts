@@ -17,22 +17,27 @@ export function seeded(seed: number): () => number {
  * concurrent operations interleave at every store boundary, as they would against a remote database.
  */
 export function jitteryStore(inner: TicketingStore, random: () => number): TicketingStore {
-  const yields = async () => {
-    const n = Math.floor(random() * 4);
-    for (let i = 0; i < n; i++) await Promise.resolve();
-  };
-  return new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        await yields();
-        const result = await value.apply(target, args);
-        await yields();
-        return result;
-      };
-    },
-  });
+  return jittery(inner);
+  function jittery<T extends object>(inner: T): T {
+    const yields = async () => {
+      const n = Math.floor(random() * 4);
+      for (let i = 0; i < n; i++) await Promise.resolve();
+    };
+    return new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        // the allocation engine's calls are store calls too
+        if (property === 'openAllocator') return (context: unknown) => jittery(value.call(target, context));
+        return async (...args: unknown[]) => {
+          await yields();
+          const result = await value.apply(target, args);
+          await yields();
+          return result;
+        };
+      },
+    });
+  }
 }
 
 /** Where a {@link faultyStore} fails: the `failAt`-th store call after arming, before or after it takes effect. */
@@ -47,10 +52,16 @@ export interface FaultPlan {
 
 /** Wraps a store to throw ("crash") at one chosen call: `before` it reaches the store, or `after` it was applied. */
 export function faultyStore(inner: TicketingStore, plan: FaultPlan): TicketingStore {
+  return faulty(inner, plan);
+}
+
+function faulty<T extends object>(inner: T, plan: FaultPlan): T {
   return new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
+      // the allocation engine's calls are store calls too
+      if (property === 'openAllocator') return (context: unknown) => faulty(value.call(target, context), plan);
       return async (...args: unknown[]) => {
         if (!plan.armed) return value.apply(target, args);
         plan.calls++;
