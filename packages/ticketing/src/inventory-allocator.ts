@@ -75,8 +75,13 @@ export class InventoryAllocator implements Allocator {
       notices = null;
       audited = null;
       for (const record of inventory.journal) {
-        if (record.kind === 'notice') (notices ??= []).push(record.notice);
-        else if (observe) (audited ??= []).push(record.entry);
+        if (record.kind === 'notice') {
+          notices ??= [];
+          notices.push(record.notice);
+        } else if (observe) {
+          audited ??= [];
+          audited.push(record.entry);
+        }
       }
       return r;
     });

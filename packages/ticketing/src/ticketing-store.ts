@@ -1,5 +1,5 @@
 import type { Allocator, AllocatorContext } from './allocator.js';
-import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
+import type { AuditEntry, HoldRecord, Order, PaymentRecord, PaymentStatus } from './records.js';
 
 /**
  * Where `@x/ticketing` keeps its state. Every method is atomic on one record (one document); no
