@@ -156,7 +156,7 @@ export async function bytesPerOperation(
     ledger.reserve({ id: `${open}_h1`, eventId: open, userId: 'ada', quantity: 2, expiresAt: now + 600_000 }, now),
   );
   await measure('confirmation (extend + sell)', async () => {
-    await ledger.extend(`${open}_h1`, now + 900_000, now);
+    await ledger.extend(`${open}_h1`, 900_000, now);
     await ledger.sell(`${open}_h1`, 'pay_1', now);
   });
   await ledger.reserve({ id: `${open}_h2`, eventId: open, userId: 'bob', quantity: 2, expiresAt: now + 600_000 }, now);

@@ -60,13 +60,14 @@ class MemoryLedgerBackend implements LedgerBackend {
         (expiredBy === undefined || p.nextExpiry <= expiredBy) &&
         (only === null || only.has(p.index)),
     );
-    return partitions.map(({ index, free, pooled, nextExpiry, capacity, sold }) => ({
+    return partitions.map(({ index, free, pooled, nextExpiry, capacity, sold, offered }) => ({
       index,
       free,
       pooled,
       nextExpiry,
       capacity,
       sold,
+      offered: offered ?? 0,
     }));
   }
 
@@ -89,17 +90,26 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (existing) return existing.quantity;
     if (partition[source] < entry.quantity) return 0;
     partition[source] -= entry.quantity;
+    if (entry.offer) partition.offered = (partition.offered ?? 0) + entry.quantity;
     partition.entries[holdId] = { ...entry };
     partition.nextExpiry = Math.min(partition.nextExpiry, entry.expiresAt);
     partition.version++;
     return entry.quantity;
   }
 
-  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold') {
+  async settleEntry(
+    eventId: string,
+    index: number,
+    holdId: string,
+    quantity: number,
+    to: Pool | 'sold',
+    offer = false,
+  ) {
     const partition = this.#partition(eventId, index);
     if (partition?.entries[holdId]?.quantity !== quantity) return;
     delete partition.entries[holdId];
     partition[to] += quantity;
+    if (offer) partition.offered = (partition.offered ?? 0) - quantity;
   }
 
   async moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number) {
@@ -162,6 +172,10 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (claimed !== undefined) return claimed;
     this.#claims.set(key, seq);
     return seq;
+  }
+
+  async readJoin(eventId: string, userId: string) {
+    return this.#claims.get(`${eventId}\u0000${userId}`);
   }
 
   async releaseJoin(eventId: string, userId: string, seq: number) {
@@ -287,7 +301,7 @@ class MemoryLedgerBackend implements LedgerBackend {
   async transitionHold(
     holdId: string,
     from: readonly LedgerHold['status'][],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
     liveAt?: number,
   ) {
     const hold = this.#holds.get(holdId);

@@ -107,7 +107,7 @@ class MongoLedgerBackend implements LedgerBackend {
     if (where.expiredBy !== undefined) query.nextExpiry = { $lte: where.expiredBy };
     if (where.indexes !== undefined) query.index = { $in: [...where.indexes] };
     const rows = await this.#partitions
-      .find(query, { projection: { index: 1, free: 1, pooled: 1, nextExpiry: 1, capacity: 1, sold: 1 } })
+      .find(query, { projection: { index: 1, free: 1, pooled: 1, nextExpiry: 1, capacity: 1, sold: 1, offered: 1 } })
       .sort({ index: 1 })
       .toArray();
     return rows.map((row) => ({
@@ -117,6 +117,7 @@ class MongoLedgerBackend implements LedgerBackend {
       nextExpiry: row.nextExpiry as number,
       capacity: row.capacity as number,
       sold: row.sold as number,
+      offered: (row.offered as number | undefined) ?? 0,
     }));
   }
 
@@ -141,8 +142,12 @@ class MongoLedgerBackend implements LedgerBackend {
     const written = await this.#partitions.updateOne(
       { _id: partitionId(eventId, index), [source]: { $gte: entry.quantity }, [key]: { $exists: false } } as Document,
       {
-        $inc: { [source]: -entry.quantity, version: 1 },
-        $set: { [key]: { quantity: entry.quantity, expiresAt: entry.expiresAt } },
+        $inc: { [source]: -entry.quantity, version: 1, ...(entry.offer ? { offered: entry.quantity } : {}) },
+        $set: {
+          [key]: entry.offer
+            ? { quantity: entry.quantity, expiresAt: entry.expiresAt, offer: true }
+            : { quantity: entry.quantity, expiresAt: entry.expiresAt },
+        },
         $min: { nextExpiry: entry.expiresAt },
       },
     );
@@ -150,11 +155,18 @@ class MongoLedgerBackend implements LedgerBackend {
     return (await this.readEntry(eventId, index, holdId)) ?? 0;
   }
 
-  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold') {
+  async settleEntry(
+    eventId: string,
+    index: number,
+    holdId: string,
+    quantity: number,
+    to: Pool | 'sold',
+    offer = false,
+  ) {
     const key = `entries.${fieldKey(holdId)}`;
     await this.#partitions.updateOne({ _id: partitionId(eventId, index), [`${key}.quantity`]: quantity } as Document, {
       $unset: { [key]: '' },
-      $inc: { [to]: quantity },
+      $inc: offer ? { [to]: quantity, offered: -quantity } : { [to]: quantity },
     });
   }
 
@@ -235,6 +247,11 @@ class MongoLedgerBackend implements LedgerBackend {
     }
     const raw = await this.#claims.findOne({ _id } as Document);
     return (raw?.seq as number | undefined) ?? seq;
+  }
+
+  async readJoin(eventId: string, user: string) {
+    const raw = await this.#claims.findOne({ _id: userId(eventId, user) } as Document);
+    return raw?.seq as number | undefined;
   }
 
   async releaseJoin(eventId: string, user: string, seq: number) {
@@ -388,7 +405,7 @@ class MongoLedgerBackend implements LedgerBackend {
   async transitionHold(
     holdId: string,
     from: readonly LedgerHold['status'][],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
     liveAt?: number,
   ) {
     const filter: Document = { _id: holdId, status: { $in: [...from] } };

@@ -58,6 +58,8 @@ export interface LedgerHold {
   source: Pool;
   /** The waitlist entry an offer was made to, or `null`. */
   entryId: string | null;
+  /** Whether `extend` already used the hold's one extension (absent on holds stored before it existed). */
+  extended?: boolean;
 }
 
 /** A waitlist entry's state in the ledger. */
@@ -83,6 +85,8 @@ export interface LedgerEntry {
   holdId: string | null;
   /** Epoch ms. */
   joinedAt: number;
+  /** Units wanted by this entry and every entry before it in line (for the count of units waiting). */
+  cum?: number;
 }
 
 /** An offer notice in the outbox (one document, unique on `id`). */
@@ -111,6 +115,8 @@ export interface PartitionEntry {
   quantity: number;
   /** The hold's expiry when the entry was written (a cache: the hold document decides). */
   expiresAt: number;
+  /** Present (`true`) on a waitlist offer's entry (its units came from `pooled` and count in `offered`). */
+  offer?: boolean;
 }
 
 /** A partition document: a slice of an event's capacity. */
@@ -127,6 +133,8 @@ export interface PartitionDoc {
   pooled: number;
   /** Units bought. */
   sold: number;
+  /** Units in offer entries (part of Σ entries, counted apart so availability tells offers from holds). */
+  offered?: number;
   /** Live (or not yet repaired) reservations by hold id. */
   entries: Record<string, PartitionEntry>;
   /** A lower bound of the entries' `expiresAt` (`NO_EXPIRY` when none): repair looks only when it has passed. */
@@ -151,7 +159,10 @@ export interface PartitionFilter {
 }
 
 /** The small counters of a partition (no entries). */
-export type PartitionCounters = Pick<PartitionDoc, 'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold'>;
+export type PartitionCounters = Pick<
+  PartitionDoc,
+  'index' | 'free' | 'pooled' | 'nextExpiry' | 'capacity' | 'sold' | 'offered'
+>;
 
 /** A ticket return: sold units given back, step by step (one document, unique on `id`). */
 export interface LedgerReturn {
@@ -193,8 +204,18 @@ export interface LedgerBackend {
   readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined>;
   /** Takes `quantity` units of `source` for `holdId` unless it has an entry there; returns the entry's quantity now (0: not enough). */
   take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number>;
-  /** Removes the entry when it has exactly `quantity`, adding it to `to`. */
-  settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold'): Promise<void>;
+  /**
+   * Removes the entry when it has exactly `quantity`, adding it to `to` (and taking it off
+   * `offered` when `offer`: the entry was a waitlist offer's).
+   */
+  settleEntry(
+    eventId: string,
+    index: number,
+    holdId: string,
+    quantity: number,
+    to: Pool | 'sold',
+    offer?: boolean,
+  ): Promise<void>;
   /** Moves `quantity` units from one counter to the other if `from` has them; true when moved. */
   moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number): Promise<boolean>;
   /** The waitlist queue of an event (`{ head: 1, seq: 0 }` before anyone joined). */
@@ -216,6 +237,8 @@ export interface LedgerBackend {
   ): Promise<boolean>;
   /** Claims the user's place in line at `seq`; returns the claimed position (an earlier claim wins). */
   claimJoin(eventId: string, userId: string, seq: number): Promise<number>;
+  /** The position the user's claim names, or `undefined` when the user is not in line. */
+  readJoin(eventId: string, userId: string): Promise<number | undefined>;
   /** Removes the user's claim if it is at `seq` (the entry left the line). */
   releaseJoin(eventId: string, userId: string, seq: number): Promise<void>;
   /** Inserts a return unless its id exists; returns the stored one either way. */
@@ -259,9 +282,22 @@ export interface LedgerBackend {
   transitionHold(
     holdId: string,
     from: readonly LedgerHoldStatus[],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
     liveAt?: number,
   ): Promise<boolean>;
+}
+
+/**
+ * Told (synchronously) about transitions the ledger makes, wherever they happen (read-time
+ * expiry inside another operation included), so the caller can write its audit log.
+ */
+export interface LedgerObserver {
+  /** A hold reached its final state and was settled by this process. */
+  settled?(hold: LedgerHold, now: number): void;
+  /** An offer was made to a waiting entry (its notice is in the outbox). */
+  offered?(notice: LedgerNotice, now: number): void;
+  /** A waiting entry was passed over (its user would exceed the per-user limit). */
+  skipped?(entry: LedgerEntry, now: number): void;
 }
 
 /** Outcome of {@link PartitionLedger.reserve}. */
@@ -312,6 +348,7 @@ export class PartitionLedger {
   /** A `reserving` hold older than this is rejected by whoever reads it (its creator is presumed crashed). */
   readonly #reservingTimeoutMs: number;
   readonly #offerTtlMs: number;
+  readonly #observer: LedgerObserver;
   readonly #events = new Map<string, LedgerEvent>();
   /** Events whose freed units may be due to the waitlist (pumped at the end of the public call). */
   readonly #toPump = new Set<string>();
@@ -319,9 +356,15 @@ export class PartitionLedger {
 
   constructor(
     backend: LedgerBackend,
-    options: { partitionSize?: number; reservingTimeoutMs?: number; offerTtlMs?: number } = {},
+    options: {
+      partitionSize?: number;
+      reservingTimeoutMs?: number;
+      offerTtlMs?: number;
+      observer?: LedgerObserver;
+    } = {},
   ) {
     this.#backend = backend;
+    this.#observer = options.observer ?? {};
     this.#partitionSize = options.partitionSize ?? DEFAULT_PARTITION_SIZE;
     this.#reservingTimeoutMs = options.reservingTimeoutMs ?? 30_000;
     this.#offerTtlMs = options.offerTtlMs ?? 900_000;
@@ -339,6 +382,7 @@ export class PartitionLedger {
         free: capacity,
         pooled: 0,
         sold: 0,
+        offered: 0,
         entries: {},
         nextExpiry: NO_EXPIRY,
         version: 0,
@@ -409,13 +453,7 @@ export class PartitionLedger {
     /** Units this hold has in each partition (a retry after a crash finds the earlier takes). */
     const taken = new Map<number, number>();
     if (inserted && guess >= 0) {
-      const quantity = await this.#backend.take(
-        hold.eventId,
-        guess,
-        hold.id,
-        { quantity: hold.quantity, expiresAt: hold.expiresAt },
-        source,
-      );
+      const quantity = await this.#backend.take(hold.eventId, guess, hold.id, entryFor(hold, hold.quantity), source);
       if (quantity > 0) taken.set(guess, quantity);
     } else {
       for (const index of parts) {
@@ -453,7 +491,7 @@ export class PartitionLedger {
           hold.eventId,
           step.index,
           hold.id,
-          { quantity: step.quantity, expiresAt: hold.expiresAt },
+          entryFor(hold, step.quantity),
           source,
         );
         if (quantity > 0) {
@@ -485,9 +523,24 @@ export class PartitionLedger {
     if (current) await this.resolve(current, now);
   }
 
-  /** Extends a live hold's expiry; false when it is not live. */
-  async extend(holdId: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.#backend.transitionHold(holdId, ['active'], { expiresAt }, now);
+  /**
+   * Moves a live hold's expiry to `max(expiresAt, now + graceMs)`, once per hold (a second call
+   * changes nothing), and refreshes the expiry its partition entries cache. Returns the hold as it
+   * stands after, or `undefined` when it is not live.
+   */
+  async extend(holdId: string, graceMs: number, now: number): Promise<LedgerHold | undefined> {
+    const stored = await this.#backend.getHold(holdId);
+    if (!stored) return undefined;
+    const hold = await this.resolve(stored, now);
+    if (hold.status !== 'active') return undefined;
+    if (hold.extended) return hold;
+    const expiresAt = Math.max(hold.expiresAt, now + graceMs);
+    if (!(await this.#backend.transitionHold(holdId, ['active'], { expiresAt, extended: true }, now))) {
+      const current = await this.#backend.getHold(holdId);
+      return current?.status === 'active' && current.expiresAt > now ? current : undefined;
+    }
+    for (const index of hold.parts) await this.#backend.refreshEntry(hold.eventId, index, holdId, expiresAt);
+    return { ...hold, expiresAt, extended: true };
   }
 
   /** Releases a live hold: `active → released`, then its units go back (to the waitlist first). */
@@ -541,7 +594,9 @@ export class PartitionLedger {
     const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
     for (const index of current.parts) {
       const quantity = await this.#backend.readEntry(current.eventId, index, current.id);
-      if (quantity !== undefined) await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to);
+      if (quantity !== undefined) {
+        await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to, current.source === 'pooled');
+      }
     }
     if (!sold && this.#event(current.eventId).perUserLimit !== null) {
       await this.#backend.userGive(current.eventId, current.userId, current.id);
@@ -554,8 +609,9 @@ export class PartitionLedger {
         await this.#backend.releaseJoin(current.eventId, current.userId, seq);
       }
     }
-    await this.#backend.transitionHold(current.id, [current.status], { settled: true });
+    const settled = await this.#backend.transitionHold(current.id, [current.status], { settled: true });
     if (!sold) this.#toPump.add(current.eventId);
+    if (settled) this.#observer.settled?.({ ...current, settled: true }, now);
     return { ...current, settled: true };
   }
 
@@ -575,6 +631,10 @@ export class PartitionLedger {
   async join(request: { eventId: string; userId: string; quantity: number }, now: number): Promise<LedgerEntry> {
     const queue = await this.#backend.readQueue(request.eventId);
     let seq = queue.seq + 1;
+    /** Units wanted up to the entry before `n` (positions have no gaps: it exists unless n = 1). */
+    const before = async (n: number) =>
+      n > 1 ? ((await this.#backend.getEntry(request.eventId, n - 1))?.cum ?? 0) : 0;
+    let cum = (await before(seq)) + request.quantity;
     const entry = (n: number): LedgerEntry => ({
       id: `${request.eventId}#${n}`,
       eventId: request.eventId,
@@ -585,8 +645,12 @@ export class PartitionLedger {
       attempt: 0,
       holdId: null,
       joinedAt: now,
+      cum,
     });
-    while (!(await this.#backend.insertEntry(entry(seq)))) seq++;
+    while (!(await this.#backend.insertEntry(entry(seq)))) {
+      seq++;
+      cum = (await before(seq)) + request.quantity;
+    }
     await this.#backend.noteSeq(request.eventId, seq);
     const claimed = await this.#backend.claimJoin(request.eventId, request.userId, seq);
     if (claimed !== seq) await this.#backend.transitionEntry(request.eventId, seq, ['waiting'], { status: 'skipped' });
@@ -662,11 +726,13 @@ export class PartitionLedger {
           now,
         );
         if (outcome.status === 'per_user_limit') {
-          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'skipped' });
+          if (await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'skipped' })) {
+            this.#observer.skipped?.({ ...entry, status: 'skipped' }, now);
+          }
           await this.#backend.releaseJoin(eventId, entry.userId, entry.seq);
         } else if (outcome.status === 'ok') {
           // The notice is written before the head moves: a crash here is finished by the next pump.
-          await this.#backend.insertNotice({
+          const notice: LedgerNotice = {
             id: `n_${holdId}`,
             eventId,
             userId: entry.userId,
@@ -675,8 +741,11 @@ export class PartitionLedger {
             quantity: entry.quantity,
             expiresAt: outcome.hold.expiresAt,
             delivered: false,
-          });
-          await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'offered' });
+          };
+          await this.#backend.insertNotice(notice);
+          if (await this.#backend.transitionEntry(eventId, entry.seq, ['offering'], { status: 'offered' })) {
+            this.#observer.offered?.(notice, now);
+          }
         } else {
           // The pool shrank under us (returned to the public a moment ago), or this attempt's hold
           // was rejected after a crash: back in line, and a new attempt gets a new hold id.
@@ -823,10 +892,23 @@ export class PartitionLedger {
     eventId: string,
     now: number,
   ): Promise<{ capacity: number; sold: number; held: number; pooled: number; available: number }> {
+    const { offered, ...counts } = await this.breakdown(eventId, now);
+    return { ...counts, held: counts.held + offered };
+  }
+
+  /**
+   * Counts at `now` with live offers apart from public holds (`held` here excludes `offered`),
+   * plus the units wanted by entries waiting in line (from the entries' running totals, so two reads).
+   */
+  async breakdown(
+    eventId: string,
+    now: number,
+  ): Promise<{ capacity: number; sold: number; held: number; offered: number; pooled: number; available: number }> {
     const counters = await this.#backend.partitionCounters(eventId);
     let capacity = 0;
     let sold = 0;
     let held = 0;
+    let offered = 0;
     let pooled = 0;
     for (const counter of counters) {
       capacity += counter.capacity;
@@ -835,13 +917,52 @@ export class PartitionLedger {
       const inEntries = counter.capacity - counter.free - counter.pooled - counter.sold;
       if (inEntries === 0) continue;
       if (counter.nextExpiry > now) {
-        held += inEntries;
+        offered += counter.offered ?? 0;
+        held += inEntries - (counter.offered ?? 0);
         continue;
       }
       const partition = await this.#backend.readPartition(eventId, counter.index);
-      for (const entry of Object.values(partition?.entries ?? {})) if (entry.expiresAt > now) held += entry.quantity;
+      for (const entry of Object.values(partition?.entries ?? {})) {
+        if (entry.expiresAt <= now) continue;
+        if (entry.offer) offered += entry.quantity;
+        else held += entry.quantity;
+      }
     }
-    return { capacity, sold, held, pooled, available: capacity - sold - held - pooled };
+    return { capacity, sold, held, offered, pooled, available: capacity - sold - held - offered - pooled };
+  }
+
+  /**
+   * Units wanted by the entries from the head of the line to the last one joined (running totals
+   * of two entries; entries behind the head that left the line early are still counted).
+   */
+  async waitingUnits(eventId: string): Promise<number> {
+    const queue = await this.#backend.readQueue(eventId);
+    if (queue.seq < queue.head) return 0;
+    const [last, passed] = await Promise.all([
+      this.#backend.getEntry(eventId, queue.seq),
+      queue.head > 1 ? this.#backend.getEntry(eventId, queue.head - 1) : undefined,
+    ]);
+    return Math.max(0, (last?.cum ?? 0) - (passed?.cum ?? 0));
+  }
+
+  /**
+   * The user bought: their entry still waiting in line (if any) will never be offered. Idempotent.
+   */
+  async purchasedBy(eventId: string, userId: string, now: number): Promise<void> {
+    const seq = await this.#backend.readJoin(eventId, userId);
+    if (seq === undefined) return;
+    if (await this.#backend.transitionEntry(eventId, seq, ['waiting'], { status: 'purchased' })) {
+      await this.#backend.releaseJoin(eventId, userId, seq);
+      this.#toPump.add(eventId);
+      await this.#pumpDue(now);
+    }
+  }
+
+  /** The queue position of a waiting entry counted from the head (0 when it is not waiting). */
+  async position(entry: LedgerEntry): Promise<number> {
+    if (entry.status !== 'waiting' && entry.status !== 'offering') return 0;
+    const queue = await this.#backend.readQueue(entry.eventId);
+    return Math.max(1, entry.seq - queue.head + 1);
   }
 
   /**
@@ -857,12 +978,17 @@ export class PartitionLedger {
     for (const counter of await this.#backend.partitionCounters(eventId)) {
       const partition = (await this.#backend.readPartition(eventId, counter.index))!;
       let inEntries = 0;
+      let inOffers = 0;
       for (const [holdId, entry] of Object.entries(partition.entries)) {
         inEntries += entry.quantity;
+        if (entry.offer) inOffers += entry.quantity;
         byHold.set(holdId, (byHold.get(holdId) ?? 0) + entry.quantity);
       }
       const { index, free, pooled, sold, capacity } = partition;
       if (free < 0 || pooled < 0 || sold < 0) problems.push(`partition ${index}: negative counter`);
+      if ((partition.offered ?? 0) !== inOffers) {
+        problems.push(`partition ${index}: offered ${partition.offered ?? 0} != units in offer entries ${inOffers}`);
+      }
       if (free + pooled + sold + inEntries !== capacity) {
         problems.push(
           `partition ${index}: free ${free} + pooled ${pooled} + sold ${sold} + held ${inEntries} != capacity ${capacity}`,
@@ -926,6 +1052,13 @@ function plan(
     left -= take;
   }
   return steps;
+}
+
+/** The partition entry of `quantity` units of `hold` (flagged when it is a waitlist offer's). */
+function entryFor(hold: LedgerHold, quantity: number): PartitionEntry {
+  return hold.source === 'pooled'
+    ? { quantity, expiresAt: hold.expiresAt, offer: true }
+    : { quantity, expiresAt: hold.expiresAt };
 }
 
 function sum(values: Iterable<number>): number {
