@@ -1,9 +1,12 @@
 import type { Allocator, AllocatorContext } from './allocator.js';
 import { InvalidArgumentError } from './errors.js';
-import type { EventDocument, JournalRecord } from './event-inventory.js';
+import type { EventDefinition, EventDocument, JournalRecord, RefusalRecord } from './event-inventory.js';
 import { EventInventory } from './event-inventory.js';
-import { assertKnownOptions } from './input-validation.js';
+import { assertInteger, assertKnownOptions } from './input-validation.js';
 import { InventoryAllocator, type InventoryStore } from './inventory-allocator.js';
+import { LedgerAllocator, type LedgerLayoutOptions, type LedgerRecords } from './ledger-allocator.js';
+import { memoryLedgerBackend } from './memory-ledger-backend.js';
+import type { LedgerBackend } from './partition-ledger.js';
 import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
@@ -32,6 +35,20 @@ export interface MemoryStoreOptions {
    * @default Infinity
    */
   auditRetention?: number;
+  /**
+   * How allocation state is laid out. `'inventory'`: one in-process inventory per event, each
+   * operation one synchronous update (the fastest). `'partitioned'`: the same partitioned ledger
+   * `mongoStore` uses, on in-memory documents, to run and test that layout without a database
+   * (its hold and waitlist documents are kept for the life of the store; retention options apply
+   * to the records above only).
+   * @default 'inventory'
+   */
+  layout?: 'inventory' | 'partitioned';
+  /**
+   * Units per partition document (`layout: 'partitioned'` only).
+   * @default 1000
+   */
+  partitionSize?: number;
 }
 
 /**
@@ -95,12 +112,71 @@ class MemoryStore implements TicketingStore, InventoryStore {
   constructor(options: MemoryStoreOptions) {
     if (typeof options !== 'object' || options === null)
       throw new InvalidArgumentError('options', 'an object', options);
-    assertKnownOptions('memoryStore', options, ['finishedHoldRetention', 'auditRetention']);
+    assertKnownOptions('memoryStore', options, ['finishedHoldRetention', 'auditRetention', 'layout', 'partitionSize']);
     this.#finishedHoldRetention = retention('finishedHoldRetention', options.finishedHoldRetention);
     this.#auditRetention = retention('auditRetention', options.auditRetention);
+    const layout = options.layout ?? 'inventory';
+    if (layout !== 'inventory' && layout !== 'partitioned') {
+      throw new InvalidArgumentError('layout', "'inventory' or 'partitioned'", layout);
+    }
+    if (options.partitionSize !== undefined) {
+      if (layout !== 'partitioned') {
+        throw new InvalidArgumentError(
+          'partitionSize',
+          "omitted unless `layout` is 'partitioned'",
+          options.partitionSize,
+        );
+      }
+      assertInteger('partitionSize', options.partitionSize, 1);
+    }
+    if (layout === 'partitioned') {
+      this.#ledger = {
+        backend: memoryLedgerBackend(),
+        records: this.#ledgerRecords(),
+        options: options.partitionSize === undefined ? {} : { partitionSize: options.partitionSize },
+      };
+    }
+  }
+
+  /** The partitioned layout's documents, when the store uses it. */
+  readonly #ledger: { backend: LedgerBackend; records: LedgerRecords; options: LedgerLayoutOptions } | undefined;
+
+  #ledgerRecords(): LedgerRecords {
+    const definitions = new Map<string, { definition: EventDefinition; ready: boolean }>();
+    const refusals = new Map<string, RefusalRecord>();
+    return {
+      insertDefinition: async (definition) => {
+        if (definitions.has(definition.id)) return false;
+        definitions.set(definition.id, { definition: structuredClone(definition), ready: false });
+        return true;
+      },
+      getDefinition: async (eventId) => {
+        const found = definitions.get(eventId);
+        return found ? structuredClone(found) : undefined;
+      },
+      markReady: async (eventId) => {
+        const found = definitions.get(eventId);
+        if (found) found.ready = true;
+      },
+      listEventIds: async () => [...definitions.keys()],
+      insertRefusal: async (_eventId, refusal) => {
+        const stored = refusals.get(refusal.holdId) ?? { ...refusal };
+        refusals.set(refusal.holdId, stored);
+        return { ...stored };
+      },
+      getRefusal: async (holdId) => {
+        const found = refusals.get(holdId);
+        return found ? { ...found } : undefined;
+      },
+      appendAudit: async (entries) => {
+        for (const entry of entries) await this.appendAudit(entry);
+      },
+    };
   }
 
   openAllocator(context: AllocatorContext): Allocator {
+    if (this.#ledger)
+      return new LedgerAllocator(this.#ledger.backend, this.#ledger.records, context, this.#ledger.options);
     return new InventoryAllocator(this, context);
   }
 

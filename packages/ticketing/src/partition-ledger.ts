@@ -958,6 +958,28 @@ export class PartitionLedger {
     }
   }
 
+  /**
+   * Checks the order of the line around its head: no entry the head passed still waits (the last
+   * 1,000 passed are read), and no entry behind the head was offered (the next 1,000 are read).
+   */
+  async checkLine(eventId: string): Promise<string[]> {
+    const problems: string[] = [];
+    const queue = await this.#backend.readQueue(eventId);
+    for (let seq = Math.max(1, queue.head - 1_000); seq < queue.head; seq++) {
+      const entry = await this.#backend.getEntry(eventId, seq);
+      if (entry?.status === 'waiting' || entry?.status === 'offering') {
+        problems.push(`entry #${seq} still ${entry.status} behind the head (#${queue.head})`);
+      }
+    }
+    for (let seq = queue.head + 1; seq <= Math.min(queue.seq, queue.head + 1_000); seq++) {
+      const entry = await this.#backend.getEntry(eventId, seq);
+      if (entry?.status === 'offered' || entry?.status === 'offering') {
+        problems.push(`entry #${seq} ${entry.status} before the head (#${queue.head}) was served`);
+      }
+    }
+    return problems;
+  }
+
   /** The queue position of a waiting entry counted from the head (0 when it is not waiting). */
   async position(entry: LedgerEntry): Promise<number> {
     if (entry.status !== 'waiting' && entry.status !== 'offering') return 0;

@@ -4,6 +4,9 @@ import { ManualClock } from './fixtures.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('memoryStore', () => memoryStore());
+describeStoreContract('memoryStore, partitioned layout (2 units per partition)', () =>
+  memoryStore({ layout: 'partitioned', partitionSize: 2 }),
+);
 describeStoreContract('memoryStore with small retention', () =>
   memoryStore({ finishedHoldRetention: 50, auditRetention: 200 }),
 );
