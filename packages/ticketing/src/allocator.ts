@@ -131,8 +131,8 @@ export interface Allocator {
     request: { entryId: string; userId: string; quantity: number },
     now: number,
   ): Promise<WaitlistPlace>;
-  /** A waitlist entry and its place, or `undefined`. */
-  waitlistEntry(eventId: string, entryId: string): Promise<WaitlistPlace | undefined>;
+  /** A waitlist entry and its place at `now`, or `undefined`. */
+  waitlistEntry(eventId: string, entryId: string, now: number): Promise<WaitlistPlace | undefined>;
   /** Counts at `now`. */
   counts(eventId: string, now: number): Promise<InventoryCounts>;
   /** Checks the event's invariants from the stored records and the given orders and payments. */

@@ -351,22 +351,3 @@ export class AdmissionError extends TicketingError {
     this.reason = reason;
   }
 }
-
-/**
- * A store could not apply an atomic update because other writers kept changing the same document
- * (optimistic concurrency retries exhausted). Nothing was changed; the call can be retried.
- *
- * @example
- * ```ts
- * // thrown by mongoStore under extreme contention; safe to retry the same call
- * ```
- */
-export class StoreContentionError extends TicketingError {
-  /** Always `'StoreContentionError'`. */
-  override name = 'StoreContentionError';
-  constructor(documentId: string, attempts: number) {
-    super(
-      `Expected to update document \`${documentId}\` atomically, got a conflicting write on each of ${attempts} attempts`,
-    );
-  }
-}

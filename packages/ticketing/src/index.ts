@@ -17,7 +17,6 @@ export {
   SaleNotStartedError,
   SeatUnavailableError,
   SoldOutError,
-  StoreContentionError,
   TicketingError,
   UnknownEventError,
   UnknownHoldError,

@@ -144,7 +144,7 @@ export class InventoryAllocator implements Allocator {
     return this.#update(eventId, (inventory, context) => inventory.joinWaitlist(request, now, context));
   }
 
-  async waitlistEntry(eventId: string, entryId: string): Promise<WaitlistPlace | undefined> {
+  async waitlistEntry(eventId: string, entryId: string, _now: number): Promise<WaitlistPlace | undefined> {
     const found = await this.#read(eventId, (inventory) => inventory.waitlistEntry(entryId) ?? null);
     return found ?? undefined;
   }

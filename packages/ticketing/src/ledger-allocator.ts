@@ -271,6 +271,9 @@ export class LedgerAllocator implements Allocator {
   async settle(eventId: string, request: SettleRequest, now: number): Promise<SettleResult> {
     await this.#event(eventId);
     const result = await this.#settle(eventId, request, now);
+    // A hold that ended before its payment freed units: serve the line even when a crash
+    // interrupted the call that freed them (a retry finds the hold settled and frees nothing).
+    await this.#ledger.pump(eventId, now);
     await this.#flush();
     return result;
   }
@@ -360,6 +363,8 @@ export class LedgerAllocator implements Allocator {
       }
     }
     const state = await this.#state(holdId, now);
+    // Serve the line also when this is the retry of a release a crash interrupted after it freed the units.
+    await this.#ledger.pump(eventId, now);
     await this.#flush();
     return { released, state };
   }
@@ -431,11 +436,21 @@ export class LedgerAllocator implements Allocator {
     return place;
   }
 
-  async waitlistEntry(eventId: string, entryId: string): Promise<WaitlistPlace | undefined> {
+  async waitlistEntry(eventId: string, entryId: string, now: number): Promise<WaitlistPlace | undefined> {
     await this.#event(eventId);
     if (!entryId.startsWith(`${eventId}#`)) return undefined;
-    const entry = await this.#ledger.entry(eventId, entryId);
+    let entry = await this.#ledger.entry(eventId, entryId);
     if (!entry) return undefined;
+    if (entry.status === 'offered' && entry.holdId !== null) {
+      // An offer already decided (expired by the sweeper, declined, bought) whose settlement a
+      // crash interrupted updates its entry now; a live or merely past-due offer is left as it is.
+      const offer = await this.#backend.getHold(entry.holdId);
+      if (offer && offer.status !== 'active' && offer.status !== 'reserving' && !offer.settled) {
+        await this.#ledger.resolve(offer, now);
+        await this.#flush();
+        entry = (await this.#ledger.entry(eventId, entryId)) ?? entry;
+      }
+    }
     return { entry: toEntryRecord(entry), position: await this.#ledger.position(entry) };
   }
 
@@ -512,13 +527,17 @@ export class LedgerAllocator implements Allocator {
     for (const order of orders) ordersByPayment.set(order.paymentId, (ordersByPayment.get(order.paymentId) ?? 0) + 1);
     const paymentProblems: string[] = [];
     let inFlight = 0;
+    let issued = 0;
+    let refunded = 0;
     for (const p of payments) {
       const own = ordersByPayment.get(p.paymentId) ?? 0;
       const sale = saleOfHold.get(p.holdId);
       if (p.status === 'issued') {
+        issued++;
         if (own !== 1) paymentProblems.push(`${p.paymentId} issued with ${own} orders`);
         if (sale?.paymentId !== p.paymentId) paymentProblems.push(`${p.paymentId} issued without its sale`);
       } else if (p.status === 'refunded' || p.status === 'refunding') {
+        refunded++;
         if (own !== 0) paymentProblems.push(`${p.paymentId} refunded and has an order`);
         if (sale?.paymentId === p.paymentId)
           paymentProblems.push(`${p.paymentId} refunded but its hold was sold to it`);
@@ -532,7 +551,7 @@ export class LedgerAllocator implements Allocator {
       ok: paymentProblems.length === 0,
       detail:
         paymentProblems.length === 0
-          ? `${payments.length} payment(s), each with one order or one refund; ${inFlight} in flight`
+          ? `${payments.length} payment(s): ${issued} issued (one order each), ${refunded} refunded, ${inFlight} in flight`
           : paymentProblems.slice(0, 5).join('; '),
     });
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { Allocator, AllocatorContext } from './allocator.js';
-import { InvalidArgumentError, StoreContentionError } from './errors.js';
-import type { EventDocument, JournalRecord } from './event-inventory.js';
-import { EventInventory } from './event-inventory.js';
-import { fieldKey } from './field-key.js';
+import { InvalidArgumentError } from './errors.js';
+import type { EventDefinition, RefusalRecord } from './event-inventory.js';
 import { assertInteger, assertKnownOptions } from './input-validation.js';
-import { InventoryAllocator, type InventoryStore } from './inventory-allocator.js';
-import type { AuditEntry, HoldRecord, Notice, Order, PaymentRecord, PaymentStatus } from './records.js';
+import { LedgerAllocator, type LedgerRecords } from './ledger-allocator.js';
+import { mongoLedgerBackend } from './mongo-ledger-backend.js';
+import type { LedgerBackend } from './partition-ledger.js';
+import type { AuditEntry, HoldRecord, Order, PaymentRecord, PaymentStatus } from './records.js';
 import type { TicketingStore } from './ticketing-store.js';
 
 /**
@@ -15,51 +15,49 @@ import type { TicketingStore } from './ticketing-store.js';
  *
  * @example
  * ```ts
- * const options: MongoStoreOptions = { db: client.db('tickets'), collectionPrefix: 'shop_' };
+ * const options: MongoStoreOptions = { db: client.db('tickets'), collectionPrefix: 'shop_', partitionSize: 500 };
  * ```
  */
 export interface MongoStoreOptions {
   /** A connected database handle from the official `mongodb` driver (`client.db(name)`). */
   db: Db;
   /**
-   * Prefix of the collection names (`<prefix>events`, `holds`, `payments`, `orders`, `outbox`, `audit`).
+   * Prefix of every collection name (see the package README for the list).
    * @default 'ticketing_'
    */
   collectionPrefix?: string;
   /**
-   * Compare-and-swap attempts on one event document before {@link StoreContentionError}.
-   * @default 64
+   * Units (or seats) per partition document of a new event: smaller partitions spread contention
+   * further and keep each document smaller; a hold within one partition costs the fewest writes.
+   * @default 1000
    */
-  maxAttempts?: number;
-  /**
-   * How long delivered outbox notices are kept before the TTL index removes them, in ms.
-   * @default 604_800_000 (7 days)
-   */
-  deliveredNoticeRetentionMs?: number;
+  partitionSize?: number;
 }
+
+/** Seat labels per seat-map document (a 100,000-seat map is 100 documents of a few KB). */
+const SEATS_PER_CHUNK = 1_000;
 
 /**
  * A {@link TicketingStore} on MongoDB through the official driver, for several app servers sharing
- * one database (a replica set in production). No multi-document transactions:
+ * one database (a replica set in production). No multi-document transactions, and no document
+ * that grows with the sale:
  *
- * - Each event's inventory is one document, changed by compare-and-swap on its `version`
- *   (`replaceOne({ _id, version })`, retried on conflict), so the capacity, seat, per-user and
- *   waitlist guards are checked and applied atomically: concurrent servers never oversell.
- * - Transitions are journaled inside that same document and then moved to the `audit` and
- *   `outbox` collections (idempotent upserts keyed by id), so a crash between a state change and
- *   its notification loses nothing.
- * - Unique indexes: `payments._id` = paymentId, `holds (eventId, userId, idempotencyKey)`,
- *   `orders.holdId`. A TTL index drops delivered notices after `deliveredNoticeRetentionMs`.
+ * - An event's units (or seats) are split over partition documents; a hold takes units with one
+ *   conditional update per partition (`free >= q`, `$inc`), so holds on different partitions
+ *   never touch the same document and no write can oversell. Holds, waitlist entries, offers,
+ *   refusals, orders, payments and audit entries are each their own small document.
+ * - Every write is a conditional single-document update or an insert keyed by a unique id, so a
+ *   retry after a crash at any step converges (see the package README for the layout).
+ * - Nothing needs a partial or TTL index, `arrayFilters` or `$pull` with a condition, so it also
+ *   runs on FerretDB.
  *
- * Indexes are created on first use. The inventory document grows with sales, refusals and
- * waitlist entries (about 100–200 bytes each), so one event fits well under the 16 MB document
- * limit up to roughly 50,000 of them.
+ * Indexes are created on first use.
  *
  * @example
  * ```ts
  * import { MongoClient } from 'mongodb';
  * import { createTicketing } from '@x/ticketing';
-import { mongoStore } from '@x/ticketing/mongodb';
+ * import { mongoStore } from '@x/ticketing/mongodb';
  *
  * const client = await new MongoClient(process.env.MONGODB_URI!).connect();
  * const tix = createTicketing({ store: mongoStore({ db: client.db('tickets') }) });
@@ -71,45 +69,50 @@ export function mongoStore(options: MongoStoreOptions): TicketingStore {
 
 type Stored<T> = T & { _id: string };
 
-class MongoStore implements TicketingStore, InventoryStore {
+class MongoStore implements TicketingStore {
   readonly #events: Collection<Document>;
+  readonly #seatMaps: Collection<Document>;
+  readonly #refusals: Collection<Document>;
   readonly #holds: Collection<Document>;
   readonly #payments: Collection<Document>;
   readonly #orders: Collection<Document>;
-  readonly #outbox: Collection<Document>;
   readonly #audit: Collection<Document>;
   /** `_id` = event, user and idempotency key: the unique claim of a key by one hold id. */
   readonly #holdKeys: Collection<Document>;
-  readonly #maxAttempts: number;
-  readonly #retentionMs: number;
+  readonly #ledger: LedgerBackend;
+  readonly #partitionSize: number | undefined;
   readonly #orderPrefix = randomBytes(4).toString('hex');
   #orderCounter = 0;
-  #prunedAt = Number.NEGATIVE_INFINITY;
   #ready: Promise<void> | null = null;
 
   constructor(options: MongoStoreOptions) {
     if (typeof options !== 'object' || options === null || typeof options.db?.collection !== 'function') {
       throw new InvalidArgumentError('db', 'a mongodb Db (client.db(name))', options?.db);
     }
-    assertKnownOptions('mongoStore', options, ['db', 'collectionPrefix', 'maxAttempts', 'deliveredNoticeRetentionMs']);
+    assertKnownOptions('mongoStore', options, ['db', 'collectionPrefix', 'partitionSize']);
     const prefix = options.collectionPrefix ?? 'ticketing_';
     if (typeof prefix !== 'string') throw new InvalidArgumentError('collectionPrefix', 'a string', prefix);
-    this.#maxAttempts = options.maxAttempts ?? 64;
-    assertInteger('maxAttempts', this.#maxAttempts, 1);
-    this.#retentionMs = options.deliveredNoticeRetentionMs ?? 604_800_000;
-    assertInteger('deliveredNoticeRetentionMs', this.#retentionMs, 0);
+    if (options.partitionSize !== undefined) assertInteger('partitionSize', options.partitionSize, 1);
+    this.#partitionSize = options.partitionSize;
     const db = options.db;
     this.#events = db.collection(`${prefix}events`);
+    this.#seatMaps = db.collection(`${prefix}seat_maps`);
+    this.#refusals = db.collection(`${prefix}refusals`);
     this.#holds = db.collection(`${prefix}holds`);
     this.#payments = db.collection(`${prefix}payments`);
     this.#orders = db.collection(`${prefix}orders`);
-    this.#outbox = db.collection(`${prefix}outbox`);
     this.#audit = db.collection(`${prefix}audit`);
     this.#holdKeys = db.collection(`${prefix}hold_keys`);
+    this.#ledger = mongoLedgerBackend(db, prefix);
   }
 
   openAllocator(context: AllocatorContext): Allocator {
-    return new InventoryAllocator(this, context);
+    return new LedgerAllocator(
+      this.#ledger,
+      this.#records(),
+      context,
+      this.#partitionSize === undefined ? {} : { partitionSize: this.#partitionSize },
+    );
   }
 
   #init(): Promise<void> {
@@ -118,8 +121,8 @@ class MongoStore implements TicketingStore, InventoryStore {
         this.#payments.createIndex({ eventId: 1 }, { name: 'by_event' }),
         this.#orders.createIndex({ holdId: 1 }, { unique: true, name: 'one_order_per_hold' }),
         this.#orders.createIndex({ eventId: 1 }, { name: 'by_event' }),
-        this.#outbox.createIndex({ deliveredAt: 1, order: 1 }, { name: 'pending' }),
         this.#audit.createIndex({ eventId: 1, order: 1 }, { name: 'by_event' }),
+        this.#seatMaps.createIndex({ eventId: 1, chunk: 1 }, { name: 'by_event' }),
       ]);
     })().catch((error: unknown) => {
       this.#ready = null;
@@ -133,114 +136,83 @@ class MongoStore implements TicketingStore, InventoryStore {
     return `${Date.now().toString(36).padStart(9, '0')}${(++this.#orderCounter).toString(36).padStart(7, '0')}${this.#orderPrefix}`;
   }
 
-  async insertEvent(doc: EventDocument): Promise<boolean> {
-    await this.#init();
-    try {
-      await this.#events.insertOne(encodeEvent(doc));
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-    await this.#drain(doc.id, doc.journal);
-    return true;
-  }
-
-  async #loadInventory(
-    eventId: string,
-  ): Promise<{ inventory: EventInventory; version: number; raw: Document } | undefined> {
-    const raw = await this.#events.findOne({ _id: eventId } as Document);
-    if (!raw) return undefined;
-    const doc = decodeEvent(raw);
-    return { inventory: EventInventory.fromDocument(doc), version: doc.version, raw };
-  }
-
-  async readEvent<R>(eventId: string, read: (inventory: EventInventory) => R): Promise<R | undefined> {
-    await this.#init();
-    const loaded = await this.#loadInventory(eventId);
-    return loaded ? read(loaded.inventory) : undefined;
-  }
-
-  async updateEvent<R>(eventId: string, apply: (inventory: EventInventory) => R): Promise<R | undefined> {
-    await this.#init();
-    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
-      const loaded = await this.#loadInventory(eventId);
-      if (!loaded) return undefined;
-      const result = apply(loaded.inventory);
-      if (!loaded.inventory.dirty) {
-        // Nothing changed; still move journal records a crashed writer left behind.
-        if (loaded.inventory.journal.length > 0) await this.#drain(eventId, loaded.inventory.journal);
-        return result;
-      }
-      const next = loaded.inventory.toDocument();
-      // The guard: applied only if nobody wrote the document since we read it. Only what changed
-      // is sent (`$set`/`$unset` of single entries), so the bytes of a write do not grow with the event.
-      const written = await this.#events.updateOne(
-        { _id: eventId, version: loaded.version } as Document,
-        changes(loaded.raw, encodeEvent(next)),
-      );
-      if (written.matchedCount === 1) {
-        await this.#drain(eventId, next.journal);
-        return result;
-      }
-      await backoff(attempt);
-    }
-    throw new StoreContentionError(eventId, this.#maxAttempts);
-  }
-
-  /** Copies journal records to the audit log and outbox (idempotent upserts), then removes them from the event. */
-  async #drain(eventId: string, journal: readonly JournalRecord[]): Promise<void> {
-    if (journal.length === 0) return;
-    const audit: AnyBulkWriteOperation<Document>[] = [];
-    const outbox: AnyBulkWriteOperation<Document>[] = [];
-    for (const record of journal) {
-      if (record.kind === 'audit') {
-        audit.push({
-          updateOne: {
-            filter: { _id: record.id } as Document,
-            update: { $setOnInsert: { ...record.entry, order: this.#nextOrder() } },
-            upsert: true,
-          },
-        });
-      } else {
-        outbox.push({
-          updateOne: {
-            filter: { _id: record.id } as Document,
-            update: { $setOnInsert: { notice: record.notice, deliveredAt: null, order: this.#nextOrder() } },
-            upsert: true,
-          },
-        });
-      }
-    }
-    await Promise.all([
-      audit.length > 0 ? bulkUpsert(this.#audit, audit) : undefined,
-      outbox.length > 0 ? bulkUpsert(this.#outbox, outbox) : undefined,
-    ]);
-    // Bumping the version makes any concurrent compare-and-swap based on the old journal retry.
-    // `$unset` of each entry (not `$pull` with a condition, which FerretDB ignores).
-    const unset: Record<string, ''> = {};
-    for (const record of journal) unset[`journal.${fieldKey(record.id)}`] = '';
-    await this.#events.updateOne({ _id: eventId } as Document, { $unset: unset, $inc: { version: 1 } } as Document);
-  }
-
-  /** Drains journals that a crash left in event documents. */
-  async #drainLeftovers(): Promise<void> {
-    const stuck = await this.#events
-      .find({ journal: { $ne: {} } }, { projection: { journal: 1 } })
-      .limit(100)
-      .toArray();
-    for (const raw of stuck) await this.#drain(String(raw._id), Object.values(raw.journal ?? {}) as JournalRecord[]);
-  }
-
-  async getEventDocument(eventId: string): Promise<EventDocument | undefined> {
-    await this.#init();
-    const raw = await this.#events.findOne({ _id: eventId } as Document);
-    return raw ? decodeEvent(raw) : undefined;
-  }
-
-  async listEventIds(): Promise<string[]> {
-    await this.#init();
-    const rows = await this.#events.find({}, { projection: { _id: 1 } }).toArray();
-    return rows.map((row) => String(row._id));
+  /** Definitions (seat maps in chunks of their own), refusals and the audit log, for the ledger allocator. */
+  #records(): LedgerRecords {
+    return {
+      insertDefinition: async (definition) => {
+        await this.#init();
+        const { seats, ...rest } = definition;
+        // The seat map first (idempotent upserts): the definition, inserted last, makes the event exist.
+        if (seats) {
+          for (let chunk = 0; chunk * SEATS_PER_CHUNK < seats.length; chunk++) {
+            await this.#seatMaps.updateOne(
+              { _id: `${definition.id}#${chunk}` } as Document,
+              {
+                $setOnInsert: {
+                  eventId: definition.id,
+                  chunk,
+                  seats: seats.slice(chunk * SEATS_PER_CHUNK, (chunk + 1) * SEATS_PER_CHUNK),
+                },
+              },
+              { upsert: true },
+            );
+          }
+        }
+        try {
+          await this.#events.insertOne({
+            ...rest,
+            _id: definition.id,
+            seated: seats !== null,
+            ready: false,
+          } as Document);
+          return true;
+        } catch (error) {
+          if (isDuplicateKey(error)) return false;
+          throw error;
+        }
+      },
+      getDefinition: async (eventId) => {
+        await this.#init();
+        const raw = await this.#events.findOne({ _id: eventId } as Document);
+        if (!raw) return undefined;
+        const { _id, seated, ready, ...rest } = raw;
+        let seats: string[] | null = null;
+        if (seated) {
+          const chunks = await this.#seatMaps.find({ eventId }).sort({ chunk: 1 }).toArray();
+          seats = chunks.flatMap((chunk) => chunk.seats as string[]);
+        }
+        return { definition: { ...(rest as Omit<EventDefinition, 'seats'>), seats }, ready: ready === true };
+      },
+      markReady: async (eventId) => {
+        await this.#events.updateOne({ _id: eventId } as Document, { $set: { ready: true } });
+      },
+      listEventIds: async () => {
+        await this.#init();
+        const rows = await this.#events.find({}, { projection: { _id: 1 } }).toArray();
+        return rows.map((row) => String(row._id));
+      },
+      insertRefusal: async (eventId, refusal) => {
+        await this.#init();
+        try {
+          await this.#refusals.insertOne({ ...refusal, eventId, _id: refusal.holdId } as Document);
+          return { ...refusal };
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+        const { eventId: _event, ...stored } = fromStored<RefusalRecord & { eventId: string }>(
+          (await this.#refusals.findOne({ _id: refusal.holdId } as Document))!,
+        );
+        return stored;
+      },
+      getRefusal: async (holdId) => {
+        await this.#init();
+        const raw = await this.#refusals.findOne({ _id: holdId } as Document);
+        if (!raw) return undefined;
+        const { eventId: _event, ...stored } = fromStored<RefusalRecord & { eventId: string }>(raw);
+        return stored;
+      },
+      appendAudit: (entries) => this.#appendAudit(entries),
+    };
   }
 
   async insertHold(hold: HoldRecord): Promise<HoldRecord> {
@@ -364,106 +336,33 @@ class MongoStore implements TicketingStore, InventoryStore {
     return rows.map((row) => fromStored<Order>(row));
   }
 
-  async pendingNotices(limit: number): Promise<Notice[]> {
-    await this.#init();
-    await this.#drainLeftovers();
-    const rows = await this.#outbox.find({ deliveredAt: null }).sort({ order: 1 }).limit(limit).toArray();
-    return rows.map((row) => row.notice as Notice);
-  }
-
-  async markNoticeDelivered(noticeId: string, at: number): Promise<void> {
-    await this.#init();
-    await this.#outbox.updateOne({ _id: noticeId, deliveredAt: null } as Document, { $set: { deliveredAt: at } });
-    // Delivered notices older than the retention are deleted here, at most once a minute (no TTL
-    // index: FerretDB has none, and a range delete on the `pending` index costs the same).
-    if (at - this.#prunedAt >= 60_000) {
-      this.#prunedAt = at;
-      await this.#outbox.deleteMany({ deliveredAt: { $lte: at - this.#retentionMs } } as Document);
-    }
-  }
-
   async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#appendAudit([entry]);
+  }
+
+  /** Idempotent upserts keyed by entry id, in the order given. */
+  async #appendAudit(entries: readonly AuditEntry[]): Promise<void> {
     await this.#init();
-    await bulkUpsert(this.#audit, [
-      {
+    await bulkUpsert(
+      this.#audit,
+      entries.map((entry) => ({
         updateOne: {
           filter: { _id: entry.id } as Document,
           update: { $setOnInsert: { ...entry, order: this.#nextOrder() } },
           upsert: true,
         },
-      },
-    ]);
+      })),
+    );
   }
 
   async listAudit(eventId: string): Promise<AuditEntry[]> {
     await this.#init();
-    const raw = await this.#events.findOne({ _id: eventId } as Document, { projection: { journal: 1 } });
-    const leftover = Object.values(raw?.journal ?? {}) as JournalRecord[];
-    if (leftover.length > 0) await this.#drain(eventId, leftover);
     const rows = await this.#audit.find({ eventId }).sort({ order: 1 }).toArray();
     return rows.map((row) => {
       const { _id, order, ...entry } = row;
       return entry as AuditEntry;
     });
   }
-}
-
-/** The fields of an event document stored as objects keyed by record id, so a write touches single entries. */
-const KEYED = ['allocations', 'sales', 'refusals', 'waitlist', 'journal'] as const;
-const KEY_OF: Record<(typeof KEYED)[number], (record: never) => string> = {
-  allocations: (a: { holdId: string }) => a.holdId,
-  sales: (s: { holdId: string }) => s.holdId,
-  refusals: (r: { holdId: string }) => r.holdId,
-  waitlist: (e: { id: string }) => e.id,
-  journal: (j: { id: string }) => j.id,
-};
-
-/** Event definition fields: written once by `insertEvent`, never compared or sent again. */
-const IMMUTABLE = new Set([
-  'id',
-  'name',
-  'capacity',
-  'seats',
-  'perUserLimit',
-  'saleStartsAt',
-  'requireAdmission',
-  'createdAt',
-]);
-
-/** The stored form of an event document: record lists become objects keyed by record id. */
-function encodeEvent(doc: EventDocument): Document {
-  const out: Document = { ...structuredClone(doc), _id: doc.id };
-  for (const field of KEYED) {
-    const keyed: Document = {};
-    for (const record of doc[field] as never[]) keyed[fieldKey(KEY_OF[field](record))] = structuredClone(record);
-    out[field] = keyed;
-  }
-  return out;
-}
-
-function decodeEvent(raw: Document): EventDocument {
-  const doc = fromStored<Document>(raw);
-  for (const field of KEYED) doc[field] = Object.values(doc[field] ?? {});
-  return doc as EventDocument;
-}
-
-/** The `$set`/`$unset` that turn stored document `before` into `after`: top-level fields and single keyed entries. */
-function changes(before: Document, after: Document): Document {
-  const set: Document = {};
-  const unset: Record<string, ''> = {};
-  for (const [field, value] of Object.entries(after)) {
-    if (field === '_id' || IMMUTABLE.has(field)) continue;
-    if ((KEYED as readonly string[]).includes(field)) {
-      const old = (before[field] ?? {}) as Document;
-      for (const [key, entry] of Object.entries(value as Document)) {
-        if (!(key in old) || JSON.stringify(old[key]) !== JSON.stringify(entry)) set[`${field}.${key}`] = entry;
-      }
-      for (const key of Object.keys(old)) if (!(key in (value as Document))) unset[`${field}.${key}`] = '';
-    } else if (JSON.stringify(before[field]) !== JSON.stringify(value)) {
-      set[field] = value;
-    }
-  }
-  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
 }
 
 function fromStored<T>(raw: Document): T {
@@ -487,9 +386,4 @@ async function bulkUpsert(
     const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
     if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
   }
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(50, 2 ** Math.min(attempt, 6));
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -884,7 +884,8 @@ class TicketingService implements Ticketing {
   async waitlistEntry(eventId: string, entryId: string): Promise<WaitlistEntry> {
     const event = await this.#definition(eventId);
     assertId('entryId', entryId);
-    const found = await this.#allocator.waitlistEntry(event.id, entryId);
+    const found = await this.#allocator.waitlistEntry(event.id, entryId, this.#now());
+    await this.#afterAllocation();
     if (!found) throw new InvalidArgumentError('entryId', `a waitlist entry of event \`${event.id}\``, entryId);
     const { entry, position } = found;
     return {
