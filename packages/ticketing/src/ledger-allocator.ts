@@ -271,20 +271,21 @@ export class LedgerAllocator implements Allocator {
   async settle(eventId: string, request: SettleRequest, now: number): Promise<SettleResult> {
     await this.#event(eventId);
     const result = await this.#settle(eventId, request, now);
-    // A hold that ended before its payment freed units: serve the line even when a crash
-    // interrupted the call that freed them (a retry finds the hold settled and frees nothing).
-    await this.#ledger.pump(eventId, now);
     await this.#flush();
     return result;
   }
 
   async #settle(eventId: string, request: SettleRequest, now: number): Promise<SettleResult> {
-    const refusal = await this.#records.getRefusal(request.holdId);
-    if (refusal) return refusedFor(refusal, request.paymentId);
+    // A live hold sells at once (a refused hold is never live again, so no refusal to look up).
     const sold = await this.#ledger.sell(request.holdId, request.paymentId, now);
     if (sold?.status === 'sold') return this.#issued(eventId, request, sold.hold, now, 'live hold');
     if (sold?.status === 'already_paid') return { outcome: 'refused', reason: 'hold_already_paid' };
-    // The hold is no longer live (or never reserved anything): the late-payment policy decides.
+    const refusal = await this.#records.getRefusal(request.holdId);
+    if (refusal) return refusedFor(refusal, request.paymentId);
+    // The hold ended (or never reserved anything): serve the line with what it freed, even when a
+    // crash interrupted the call that freed it (a retry finds the hold settled and frees nothing).
+    await this.#ledger.pump(eventId, now);
+    // Then the late-payment policy decides.
     const lateId = lateHoldId(request.holdId);
     const late = await this.#ledger.getHold(lateId, now);
     if (late?.status === 'sold') {
@@ -362,9 +363,12 @@ export class LedgerAllocator implements Allocator {
         });
       }
     }
-    const state = await this.#state(holdId, now);
-    // Serve the line also when this is the retry of a release a crash interrupted after it freed the units.
-    await this.#ledger.pump(eventId, now);
+    let state: HoldState = { state: 'gone' };
+    if (!released) {
+      state = await this.#state(holdId, now);
+      // Maybe the retry of a release a crash interrupted after it freed the units: serve the line.
+      await this.#ledger.pump(eventId, now);
+    }
     await this.#flush();
     return { released, state };
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import type { Allocator, AllocatorContext } from './allocator.js';
 import { InvalidArgumentError } from './errors.js';
 import type { EventDefinition, RefusalRecord } from './event-inventory.js';
@@ -340,27 +340,26 @@ class MongoStore implements TicketingStore {
     await this.#appendAudit([entry]);
   }
 
-  /** Idempotent upserts keyed by entry id, in the order given. */
+  /** Inserts keyed by entry id, in the order given; an entry already there (a retry) is skipped. */
   async #appendAudit(entries: readonly AuditEntry[]): Promise<void> {
     await this.#init();
-    await bulkUpsert(
-      this.#audit,
-      entries.map((entry) => ({
-        updateOne: {
-          filter: { _id: entry.id } as Document,
-          update: { $setOnInsert: { ...entry, order: this.#nextOrder() } },
-          upsert: true,
-        },
-      })),
-    );
+    for (const entry of entries) {
+      try {
+        // an insert, not an upsert: half the bytes on the wire (no filter, no update operators)
+        const { id, ...fields } = entry; // the id is the `_id`, stored once
+        await this.#audit.insertOne({ _id: id, ...fields, order: this.#nextOrder() } as Document);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
   }
 
   async listAudit(eventId: string): Promise<AuditEntry[]> {
     await this.#init();
     const rows = await this.#audit.find({ eventId }).sort({ order: 1 }).toArray();
     return rows.map((row) => {
-      const { _id, order, ...entry } = row;
-      return entry as AuditEntry;
+      const { _id, order, ...fields } = row;
+      return { id: String(_id), ...fields } as AuditEntry;
     });
   }
 }
@@ -372,18 +371,4 @@ function fromStored<T>(raw: Document): T {
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
-
-/** Idempotent upserts; a duplicate-key race between two upserts of the same id means it is already there. */
-async function bulkUpsert(
-  collection: Collection<Document>,
-  operations: AnyBulkWriteOperation<Document>[],
-): Promise<void> {
-  try {
-    await collection.bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
-  }
 }

@@ -593,7 +593,12 @@ export class PartitionLedger {
     const sold = current.status === 'sold';
     const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
     for (const index of current.parts) {
-      const quantity = await this.#backend.readEntry(current.eventId, index, current.id);
+      // A hold with one partition took all its units there in one take (all or nothing), so its
+      // entry, if still there, holds exactly `quantity`: no read needed (settleEntry checks it).
+      const quantity =
+        current.parts.length === 1 && current.status !== 'rejected'
+          ? current.quantity
+          : await this.#backend.readEntry(current.eventId, index, current.id);
       if (quantity !== undefined) {
         await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to, current.source === 'pooled');
       }

@@ -852,8 +852,13 @@ class TicketingService implements Ticketing {
       await this.#allocator.returnTickets(order.eventId, order.holdId, toFree, now);
       await this.#afterAllocation();
       // The inventory freed them (now or in an earlier attempt); the order records it.
-      await this.#store.markTicketsReturned(order.id, toFree);
+      const marked = await this.#store.markTicketsReturned(order.id, toFree);
       if (this.#noticesPending) await this.#deliverQuietly();
+      if (marked)
+        return {
+          orderId: order.id,
+          returned: marked.tickets.filter((t) => wanted.has(t.id) && t.status === 'returned'),
+        };
     }
     const updated = (await this.#store.getOrder(order.id))!;
     return { orderId: order.id, returned: updated.tickets.filter((t) => wanted.has(t.id) && t.status === 'returned') };

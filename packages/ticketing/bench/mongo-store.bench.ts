@@ -1,0 +1,122 @@
+/**
+ * `mongoStore` through `createTicketing`, over the wire (MONGODB_URI): bytes per operation from the
+ * driver's command monitoring at 1,000 and at 100,000 sold (every document an operation writes:
+ * ledger, hold record, payment, order, audit), and a seated flash sale simulated on it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mongoServerFlavor, mongoTestUri } from '@x/checks/mongo-test';
+import { BSON, type CommandStartedEvent, type CommandSucceededEvent, type Db, MongoClient } from 'mongodb';
+import { createTicketing, formatFlashSaleReport, simulateFlashSale, type Ticketing } from '../src/index.js';
+import { mongoStore } from '../src/mongodb.js';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+interface Meter {
+  sent: number;
+  received: number;
+  commands: number;
+  largestSent: number;
+}
+
+export async function main({ quick }: { quick: boolean }): Promise<void> {
+  if (!mongoTestUri) {
+    console.log('mongoStore over the wire: skipped (MONGODB_URI not set)');
+    return;
+  }
+  const probe = await new MongoClient(mongoTestUri).connect();
+  const { ferretdb } = await mongoServerFlavor(probe.db('admin'));
+  await probe.close();
+  // FerretDB's updates are not atomic across connections: one connection there.
+  const client = await new MongoClient(mongoTestUri, {
+    monitorCommands: true,
+    ...(ferretdb ? { maxPoolSize: 1 } : {}),
+  }).connect();
+  const db = client.db(`x_ticketing_store_bench_${randomBytes(4).toString('hex')}`);
+  const meter: Meter = { sent: 0, received: 0, commands: 0, largestSent: 0 };
+  client.on('commandStarted', (event: CommandStartedEvent) => {
+    const size = BSON.calculateObjectSize(event.command);
+    meter.sent += size;
+    meter.largestSent = Math.max(meter.largestSent, size);
+    meter.commands++;
+  });
+  client.on('commandSucceeded', (event: CommandSucceededEvent) => {
+    meter.received += BSON.calculateObjectSize(event.reply as BSON.Document);
+  });
+  try {
+    console.log(
+      `\nmongoStore through createTicketing (${ferretdb ? 'FerretDB, one connection' : 'MongoDB'}), per operation (command monitoring):`,
+    );
+    console.log('| operation | sold | commands | bytes sent | largest command | bytes received |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const sold of quick ? [1_000, 3_000] : [1_000, 100_000]) await bytesPerOperation(db, sold, meter);
+    await wireSale(db, quick ? 200 : 10_000, quick ? 1_000 : 50_000);
+  } finally {
+    await db.dropDatabase();
+    await client.close();
+  }
+}
+
+async function bytesPerOperation(db: Db, sold: number, meter: Meter): Promise<void> {
+  let now = 1_700_000_000_000;
+  const size = 1_000;
+  const tix = createTicketing({ store: mongoStore({ db, collectionPrefix: `b${sold}_` }), clock: { now: () => now } });
+  const open = 'open';
+  const full = 'full';
+  await tix.createEvent({ id: open, name: 'Open', capacity: sold + size });
+  await tix.createEvent({ id: full, name: 'Full', capacity: sold });
+  // Sold out in partition-sized orders: the state an operation meets after `sold` tickets.
+  for (const eventId of [open, full]) await fill(tix, eventId, sold, size);
+  const measure = async (label: string, run: () => Promise<unknown>) => {
+    Object.assign(meter, { sent: 0, received: 0, commands: 0, largestSent: 0 });
+    await run();
+    console.log(
+      `| ${label} | ${fmt(sold)} | ${meter.commands} | ${fmt(meter.sent)} | ${fmt(meter.largestSent)} | ${fmt(meter.received)} |`,
+    );
+  };
+  now++;
+  let held = await tix.hold({ eventId: open, userId: 'ada', quantity: 2 });
+  await measure('hold (2 units)', async () => {
+    held = await tix.hold({ eventId: open, userId: 'bea', quantity: 2 });
+  });
+  let orderId = '';
+  await measure('beginPayment', () => tix.beginPayment(held.id));
+  await measure('confirmPayment (issued)', async () => {
+    const result = await tix.confirmPayment({ holdId: held.id, paymentId: `pay_${sold}`, amount: 20 });
+    if (result.outcome !== 'issued') throw new Error('expected issued');
+    orderId = result.order.id;
+  });
+  const other = await tix.hold({ eventId: open, userId: 'cy', quantity: 2 });
+  await measure('release', () => tix.releaseHold(other.id));
+  const order = await tix.getOrder(orderId);
+  await measure('return (1 of 2 tickets)', () => tix.returnTickets({ orderId, ticketIds: [order.tickets[0]!.id] }));
+  await measure('waitlist join (sold out)', () => tix.joinWaitlist({ eventId: full, userId: 'dee', quantity: 2 }));
+  await measure('availability', () => tix.availability(open));
+}
+
+async function fill(tix: Ticketing, eventId: string, sold: number, size: number): Promise<void> {
+  for (let i = 0; i < sold / size; i++) {
+    const hold = await tix.hold({ eventId, userId: `filler${i}`, quantity: size });
+    await tix.confirmPayment({ holdId: hold.id, paymentId: `fill_${eventId}_${i}`, amount: 1 });
+  }
+}
+
+/** A seated flash sale on mongoStore: every buyer's operations go over the wire. */
+async function wireSale(db: Db, capacity: number, buyers: number): Promise<void> {
+  const start = performance.now();
+  const report = await simulateFlashSale({
+    capacity,
+    buyers,
+    seated: true,
+    seed: 11,
+    perUserLimit: 4,
+    // the final check reads every record; checks in between would dominate the run
+    fullCheckEvery: 1_000_000_000,
+    store: mongoStore({ db, collectionPrefix: 'sale_' }),
+  });
+  const seconds = (performance.now() - start) / 1000;
+  console.log(
+    `\nseated flash sale over the wire: ${fmt(capacity)} seats, ${fmt(buyers)} buyers in ${seconds.toFixed(1)} s (${fmt(report.throughput.operationsPerSecond)} operations/s)`,
+  );
+  console.log(formatFlashSaleReport(report));
+  if (!report.invariants.final.ok || report.oversold > 0) throw new Error('the wire sale broke an invariant');
+}
