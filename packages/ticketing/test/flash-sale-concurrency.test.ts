@@ -132,3 +132,42 @@ describe('20,000 buyers for 1,000 seats, interleaved at every store call', () =>
     expect(doc!.waitlist.filter((e) => e.status === 'purchased' && e.offerSeq === null).length).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('flash sale on the partitioned layout (every store call interleaved)', () => {
+  it('20,000 buyers for 1,000 units over partitions of 50: every invariant at every step and at the end', async () => {
+    const payments = new RecordingPayments();
+    const notifier = new RecordingNotifier();
+    const store = jitteryStore(memoryStore({ layout: 'partitioned', partitionSize: 50 }), seeded(7));
+    const capacity = 1_000;
+    const report = await simulateFlashSale({
+      capacity,
+      buyers: 20_000,
+      holdTtlMs: 60_000,
+      paymentFailureRate: 0.1,
+      abandonRate: 0.2,
+      returnRate: 0.1,
+      duplicateConfirmRate: 0.15,
+      lateConfirmRate: 0.1,
+      waitlistRate: 0.5,
+      perUserLimit: 4,
+      seed: 2024,
+      fullCheckEvery: 250,
+      store,
+      payments,
+      notifier,
+    });
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.invariants.final.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.oversold).toBe(0);
+    expect(report.finalAvailable).toBe(capacity - report.sold);
+    expect(report.sold).toBeGreaterThan(capacity / 2);
+    expect(report.waitlist.offers).toBeGreaterThan(50);
+    expect(report.waitlist.purchases).toBeGreaterThan(10);
+    expect(report.lateConfirmations).toBeGreaterThan(20);
+    expect(report.returnedTickets).toBeGreaterThan(20);
+    // Offers were notified in join order, once per entry (entry ids are `<event>#<position>`).
+    const positions = notifier.messages.map((m) => Number(m.offer.entryId.split('#')[1]));
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  }, 120_000);
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFlashSaleReport, InvalidArgumentError, simulateFlashSale } from '../src/index.js';
+import { formatFlashSaleReport, InvalidArgumentError, memoryStore, simulateFlashSale } from '../src/index.js';
 
 describe('simulateFlashSale', () => {
   it('is deterministic for a seed (every count; only timings differ)', async () => {
@@ -84,6 +84,37 @@ describe('simulateFlashSale', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+
+  it('property, partitioned layout (small partitions, so holds span them): any seed and rates keep every invariant', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          capacity: fc.integer({ min: 1, max: 40 }),
+          buyers: fc.integer({ min: 1, max: 250 }),
+          paymentFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
+          abandonRate: fc.double({ min: 0, max: 1, noNaN: true }),
+          returnRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          lateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          duplicateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          waitlistRate: fc.double({ min: 0, max: 1, noNaN: true }),
+          seated: fc.boolean(),
+          sweepIntervalMs: fc.constantFrom(0, 5_000),
+          holdTtlMs: fc.integer({ min: 2_000, max: 60_000 }),
+          partitionSize: fc.integer({ min: 1, max: 8 }),
+        }),
+        async ({ partitionSize, ...options }) => {
+          const store = memoryStore({ layout: 'partitioned', partitionSize });
+          const report = await simulateFlashSale({ ...options, store, fullCheckEvery: 10 });
+          expect(report.invariants.violations).toEqual([]);
+          expect(report.invariants.final.checks.filter((c) => !c.ok)).toEqual([]);
+          expect(report.oversold).toBe(0);
+          expect(report.finalAvailable).toBe(options.capacity - report.sold);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 
   it('rejects bad options', async () => {
     await expect(simulateFlashSale({ capacity: 0, buyers: 1 })).rejects.toThrow(
