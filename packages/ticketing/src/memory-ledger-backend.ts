@@ -43,7 +43,8 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (eventId === undefined || this.#partitions.has(eventId)) return;
     this.#partitions.set(
       eventId,
-      partitions.map((p) => ({ ...p, entries: {} })),
+      // Seat maps without a prototype: a seat may be called `__proto__`.
+      partitions.map((p) => ({ ...p, entries: {}, seats: Object.create(null) as Record<string, string> })),
     );
   }
 
@@ -74,32 +75,44 @@ class MemoryLedgerBackend implements LedgerBackend {
     const partition = this.#partition(eventId, index);
     // The entry map itself, not a copy (copying 1,000 entries per repair dominated the cost): the
     // ledger only reads it, through Object.entries/values snapshots, and entries are replaced,
-    // never changed in place.
+    // never changed in place. The seat map is shared too: the ledger reads it synchronously
+    // (picking, checks) before its next call.
     return partition ? { ...partition } : undefined;
   }
 
-  async readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined> {
-    return this.#partition(eventId, index)?.entries[holdId]?.quantity;
+  async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
+    const entry = this.#partition(eventId, index)?.entries[holdId];
+    return entry ? copyEntry(entry) : undefined;
   }
 
-  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number> {
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool) {
     const partition = this.#partition(eventId, index);
-    if (!partition) return 0;
+    if (!partition) return undefined;
     const existing = partition.entries[holdId];
-    if (existing) return existing.quantity;
-    if (partition[source] < entry.quantity) return 0;
+    if (existing) return copyEntry(existing);
+    if (partition[source] < entry.quantity) return undefined;
+    if (entry.seats?.some((seat) => Object.hasOwn(partition.seats, seat))) return undefined;
     partition[source] -= entry.quantity;
-    partition.entries[holdId] = { ...entry };
+    partition.entries[holdId] = copyEntry(entry);
+    for (const seat of entry.seats ?? []) partition.seats[seat] = holdId;
     partition.nextExpiry = Math.min(partition.nextExpiry, entry.expiresAt);
     partition.version++;
-    return entry.quantity;
+    return copyEntry(entry);
   }
 
-  async settleEntry(eventId: string, index: number, holdId: string, quantity: number, to: Pool | 'sold') {
+  async settleEntry(
+    eventId: string,
+    index: number,
+    holdId: string,
+    quantity: number,
+    to: Pool | 'sold',
+    seats?: readonly string[],
+  ) {
     const partition = this.#partition(eventId, index);
     if (partition?.entries[holdId]?.quantity !== quantity) return;
     delete partition.entries[holdId];
     partition[to] += quantity;
+    if (to !== 'sold') unmap(partition, holdId, seats ?? []);
   }
 
   async moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number) {
@@ -185,13 +198,24 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (record) record.status = 'returned';
   }
 
-  async unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool) {
+  async unsell(
+    eventId: string,
+    index: number,
+    returnId: string,
+    quantity: number,
+    to: Pool,
+    seats?: { holdId: string; names: readonly string[] },
+  ) {
     const mark = `${eventId}\u0000${index}\u0000${returnId}`;
     if (this.#returnMarks.has(mark)) return true;
     const partition = this.#partition(eventId, index);
     if (!partition || partition.sold < quantity) return false;
+    if (seats?.names.some((seat) => !Object.hasOwn(partition.seats, seat) || partition.seats[seat] !== seats.holdId)) {
+      return false;
+    }
     partition.sold -= quantity;
     partition[to] += quantity;
+    if (seats) unmap(partition, seats.holdId, seats.names);
     this.#returnMarks.add(mark);
     return true;
   }
@@ -274,26 +298,42 @@ class MemoryLedgerBackend implements LedgerBackend {
 
   async insertHold(hold: LedgerHold) {
     const existing = this.#holds.get(hold.id);
-    if (existing) return { hold: { ...existing, parts: [...existing.parts] }, inserted: false };
-    this.#holds.set(hold.id, { ...hold, parts: [...hold.parts] });
-    return { hold: { ...hold, parts: [...hold.parts] }, inserted: true };
+    if (existing) return { hold: copyHold(existing), inserted: false };
+    this.#holds.set(hold.id, copyHold(hold));
+    return { hold: copyHold(hold), inserted: true };
   }
 
   async getHold(holdId: string) {
     const hold = this.#holds.get(holdId);
-    return hold ? { ...hold, parts: [...hold.parts] } : undefined;
+    return hold ? copyHold(hold) : undefined;
   }
 
   async transitionHold(
     holdId: string,
     from: readonly LedgerHold['status'][],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'seats'>>,
     liveAt?: number,
   ) {
     const hold = this.#holds.get(holdId);
     if (!hold || !from.includes(hold.status)) return false;
     if (liveAt !== undefined && !(hold.expiresAt > liveAt)) return false;
-    Object.assign(hold, set.parts ? { ...set, parts: [...set.parts] } : set);
+    Object.assign(hold, set);
+    if (set.parts) hold.parts = [...set.parts];
+    if (set.seats) hold.seats = [...set.seats];
     return true;
   }
+}
+
+function copyEntry(entry: PartitionEntry): PartitionEntry {
+  return entry.seats ? { ...entry, seats: [...entry.seats] } : { ...entry };
+}
+
+function copyHold(hold: LedgerHold): LedgerHold {
+  return { ...hold, parts: [...hold.parts], seats: hold.seats ? [...hold.seats] : null };
+}
+
+/** Unmaps the seats still mapped to `holdId`. */
+function unmap(partition: PartitionDoc, holdId: string, seats: readonly string[]): void {
+  for (const seat of seats)
+    if (Object.hasOwn(partition.seats, seat) && partition.seats[seat] === holdId) delete partition.seats[seat];
 }
