@@ -80,6 +80,14 @@ class MemoryLedgerBackend implements LedgerBackend {
     return partition ? { ...partition } : undefined;
   }
 
+  async readSeatMap(eventId: string, index: number, holdId: string, source: Pool, quantity: number) {
+    const partition = this.#partition(eventId, index);
+    if (!partition || partition[source] < quantity) return undefined;
+    const entry = partition.entries[holdId];
+    // The seat map itself (see readPartition): the ledger picks from it before its next call.
+    return { seats: partition.seats, entry: entry ? copyEntry(entry) : undefined };
+  }
+
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
     const entry = this.#partition(eventId, index)?.entries[holdId];
     return entry ? copyEntry(entry) : undefined;

@@ -135,6 +135,17 @@ class MongoLedgerBackend implements LedgerBackend {
     };
   }
 
+  async readSeatMap(eventId: string, index: number, holdId: string, source: Pool, quantity: number) {
+    const key = fieldKey(holdId);
+    const raw = await this.#partitions.findOne(
+      { _id: partitionId(eventId, index), [source]: { $gte: quantity } } as Document,
+      { projection: { seats: 1, [`entries.${key}`]: 1 } },
+    );
+    if (!raw) return undefined;
+    const entry = (raw.entries as Record<string, PartitionEntry> | undefined)?.[key];
+    return { seats: decodeEntries<string>(raw.seats), entry: entry ? storedEntry(entry) : undefined };
+  }
+
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
     const key = `entries.${fieldKey(holdId)}`;
     const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, {

@@ -215,6 +215,18 @@ export interface LedgerBackend {
   partitionCounters(eventId: string, where?: PartitionFilter): Promise<PartitionCounters[]>;
   /** A whole partition document (bounded by its capacity), for repair and checks. */
   readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined>;
+  /**
+   * What picking seats in a partition needs, if it has at least `quantity` units of `source`
+   * (else `undefined`, at the cost of a miss): its seat map and the hold's entry there. The read
+   * is bounded by the partition size; the entries of other holds are not read.
+   */
+  readSeatMap(
+    eventId: string,
+    index: number,
+    holdId: string,
+    source: Pool,
+    quantity: number,
+  ): Promise<{ seats: Record<string, string>; entry: PartitionEntry | undefined } | undefined>;
   /** One entry (with its seats), or `undefined`. */
   readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined>;
   /**
@@ -591,16 +603,15 @@ export class PartitionLedger {
     const entry: PartitionEntry = { quantity, expiresAt: hold.expiresAt };
     if (!layout) return this.#backend.take(hold.eventId, index, hold.id, entry, source);
     for (let attempt = 0; attempt < SEAT_PICK_ATTEMPTS; attempt++) {
-      const partition = await this.#backend.readPartition(hold.eventId, index);
-      if (!partition) return undefined;
-      const existing = partition.entries[hold.id];
-      if (existing) return existing;
-      if (partition[source] < quantity) return undefined;
+      const view = await this.#backend.readSeatMap(hold.eventId, index, hold.id, source, quantity);
+      // Short of units (a miss reads nothing): only an entry of this hold made before can serve.
+      if (!view) return this.#backend.readEntry(hold.eventId, index, hold.id);
+      if (view.entry) return view.entry;
       const start = index * this.#partitionSize;
       const end = Math.min(start + this.#partitionSize, layout.seats.length);
-      const seats = pickSeats(layout.seats, start, end, partition.seats, quantity);
-      // free + pooled = unmapped seats: enough units means enough seats, unless a write landed since.
-      if (!seats) continue;
+      // invariant: free + pooled = unmapped seats, so enough units in one read means enough seats.
+      const seats = pickSeats(layout.seats, start, end, view.seats, quantity);
+      if (!seats) return undefined;
       const taken = await this.#backend.take(hold.eventId, index, hold.id, { ...entry, seats }, source);
       if (taken) return taken;
     }
