@@ -18,6 +18,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
  */
 export async function main({ quick }: { quick: boolean }): Promise<void> {
   await holdsPerSecond(quick);
+  await seatedHoldsPerSecond(quick);
   await largestDocument(quick);
   await largestSeatedDocument(quick);
   if (!mongoTestUri) {
@@ -95,6 +96,39 @@ async function holdsPerSecond(quick: boolean): Promise<void> {
   }
   console.log(
     `\nholds/s, ${fmt(holds)} holds, ~20,000 live: partitioned ledger (memory backend) vs memoryStore through createTicketing: ${rows.join(' · ')}`,
+  );
+}
+
+/**
+ * The cost of picking seats: the same loop as {@link holdsPerSecond} (one hold of 1–2 units per
+ * ms, ~20,000 live) on a general-admission event and on a seated one whose holds name no seats
+ * (the ledger reads the partition's seat map and picks adjacent seats), alternating.
+ */
+async function seatedHoldsPerSecond(quick: boolean): Promise<void> {
+  const holds = quick ? 5_000 : 200_000;
+  const capacity = 50_000;
+  const rows: string[] = [];
+  const seats = Array.from({ length: capacity }, (_, i) => seatName(i));
+  for (let round = 0; round < 2; round++) {
+    const rates: number[] = [];
+    for (const seated of [false, true]) {
+      let now = 1_700_000_000_000;
+      const ledger = new PartitionLedger(memoryLedgerBackend());
+      await ledger.createEvent({ eventId: 'bench', capacity, perUserLimit: null, seats: seated ? seats : null });
+      const start = performance.now();
+      for (let i = 0; i < holds; i++) {
+        now++;
+        await ledger.reserve(
+          { id: `h${i}`, eventId: 'bench', userId: `u${i}`, quantity: 1 + (i % 2), expiresAt: now + 20_000 },
+          now,
+        );
+      }
+      rates.push(holds / ((performance.now() - start) / 1000));
+    }
+    rows.push(`${fmt(rates[1]!)} vs ${fmt(rates[0]!)} (${(rates[1]! / rates[0]!).toFixed(2)}x)`);
+  }
+  console.log(
+    `\nseated holds/s, ${fmt(holds)} holds of 1–2 picked seats, ~20,000 live, ledger on the memory backend: seated vs general admission: ${rows.join(' · ')}`,
   );
 }
 

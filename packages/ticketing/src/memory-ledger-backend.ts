@@ -332,10 +332,12 @@ class MemoryLedgerBackend implements LedgerBackend {
   }
 }
 
+/** A copy of an entry (its seat list too): records go in and out by value. */
 function copyEntry(entry: PartitionEntry): PartitionEntry {
   return entry.seats ? { ...entry, seats: [...entry.seats] } : { ...entry };
 }
 
+/** A copy of a hold (its `parts` and `seats` too). */
 function copyHold(hold: LedgerHold): LedgerHold {
   return { ...hold, parts: [...hold.parts], seats: hold.seats ? [...hold.seats] : null };
 }

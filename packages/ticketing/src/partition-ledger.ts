@@ -438,6 +438,7 @@ export class PartitionLedger {
     this.#know(event, seatLayout(event));
   }
 
+  /** Remembers an event's limit and, seated, its seat layout. */
   #know(event: LedgerEvent, layout: SeatLayout | null): void {
     this.#events.set(event.eventId, { ...event });
     if (layout) this.#layouts.set(event.eventId, layout);
@@ -1255,6 +1256,7 @@ function ownerOf(mapped: Record<string, string>, seat: string): string | undefin
   return Object.hasOwn(mapped, seat) ? mapped[seat] : undefined;
 }
 
+/** The seats sorted by their position in the seat map. */
 function inSeatOrder(layout: SeatLayout, seats: readonly string[]): string[] {
   return [...seats].sort((a, b) => layout.position.get(a)! - layout.position.get(b)!);
 }
