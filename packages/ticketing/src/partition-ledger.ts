@@ -522,8 +522,13 @@ export class PartitionLedger {
     const parts = new Set(hold.parts);
     /** This hold's entry in each partition (a retry after a crash finds the earlier takes). */
     const taken = new Map<number, PartitionEntry>();
+    /** Seated holds of 2+ seats look for adjacent seats in a few partitions before taking any free seats. */
+    const adjacentIn = new Set<number>();
+    const wantsAdjacent = layout !== null && hold.quantity > 1;
     if (inserted && guess >= 0) {
-      const entry = await this.#takeUnits(hold, guess, hold.quantity, source, layout);
+      adjacentIn.add(guess);
+      const entry = await this.#takeUnits(hold, guess, hold.quantity, source, layout, wantsAdjacent);
+      if (entry === 'lost') return this.#lost(hold, now);
       if (entry) taken.set(guess, entry);
     } else {
       for (const index of parts) {
@@ -549,6 +554,25 @@ export class PartitionLedger {
         repaired = true;
         continue;
       }
+      if (wantsAdjacent && got === 0 && adjacentIn.size < ADJACENT_TRIES) {
+        // Partitions that could serve the whole hold, from the one the hold id picks: each is read
+        // (its seat map) and taken from only if it has a run of adjacent seats.
+        const whole = usable.filter((c) => c.free >= hold.quantity && !adjacentIn.has(c.index));
+        const seed = hashOf(hold.id) % Math.max(1, whole.length);
+        for (const c of [...whole.slice(seed), ...whole.slice(0, seed)]) {
+          if (adjacentIn.size >= ADJACENT_TRIES) break;
+          adjacentIn.add(c.index);
+          const record = () => this.#recordPart(hold, parts, c.index);
+          const entry = await this.#takeUnits(hold, c.index, hold.quantity, source, layout, true, record);
+          if (entry === 'lost') return this.#lost(hold, now);
+          if (entry) {
+            taken.set(c.index, entry);
+            got += entry.quantity;
+            break;
+          }
+        }
+        if (got >= hold.quantity) break;
+      }
       for (const step of plan(usable, hold.quantity - got, hashOf(hold.id))) {
         if (!parts.has(step.index)) {
           parts.add(step.index);
@@ -558,6 +582,7 @@ export class PartitionLedger {
           }
         }
         const entry = await this.#takeUnits(hold, step.index, step.quantity, source, layout);
+        if (entry === 'lost') return this.#lost(hold, now);
         if (entry) {
           taken.set(step.index, entry);
           got += entry.quantity;
@@ -588,11 +613,20 @@ export class PartitionLedger {
     return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active', seats } };
   }
 
+  /** Records a partition in the hold's `parts` (before any take there); false when the hold is no longer `reserving`. */
+  async #recordPart(hold: LedgerHold, parts: Set<number>, index: number): Promise<boolean> {
+    if (parts.has(index)) return true;
+    parts.add(index);
+    return this.#backend.transitionHold(hold.id, ['reserving'], { parts: [...parts] });
+  }
+
   /**
    * One partition's take of `quantity` units for a hold naming no seats. General admission: one
-   * conditional write. Seated: read the partition (bounded by the partition size), pick seats
-   * (adjacent when it can), take them conditionally; a lost race re-reads and picks again, a
-   * bounded number of times. Returns the hold's entry there, or `undefined`.
+   * conditional write. Seated: read the partition's seat map (bounded by the partition size),
+   * pick seats (adjacent when it can; with `adjacentOnly`, nothing unless they are), take them
+   * conditionally; a lost race re-reads and picks again, a bounded number of times. `record`
+   * runs before the take (it records the partition in `parts`). Returns the hold's entry there,
+   * `undefined`, or `'lost'` when the hold stopped `reserving` under us.
    */
   async #takeUnits(
     hold: LedgerHold,
@@ -600,7 +634,9 @@ export class PartitionLedger {
     quantity: number,
     source: Pool,
     layout: SeatLayout | null,
-  ): Promise<PartitionEntry | undefined> {
+    adjacentOnly = false,
+    record: () => Promise<boolean> = async () => true,
+  ): Promise<PartitionEntry | undefined | 'lost'> {
     const entry: PartitionEntry = { quantity, expiresAt: hold.expiresAt };
     if (!layout) return this.#backend.take(hold.eventId, index, hold.id, entry, source);
     for (let attempt = 0; attempt < SEAT_PICK_ATTEMPTS; attempt++) {
@@ -611,8 +647,9 @@ export class PartitionLedger {
       const start = index * this.#partitionSize;
       const end = Math.min(start + this.#partitionSize, layout.seats.length);
       // invariant: free + pooled = unmapped seats, so enough units in one read means enough seats.
-      const seats = pickSeats(layout.seats, start, end, view.seats, quantity);
+      const seats = pickSeats(layout.seats, start, end, view.seats, quantity, adjacentOnly);
       if (!seats) return undefined;
+      if (!(await record())) return 'lost';
       const taken = await this.#backend.take(hold.eventId, index, hold.id, { ...entry, seats }, source);
       if (taken) return taken;
     }
@@ -1216,6 +1253,9 @@ interface SeatLayout {
   position: Map<string, number>;
 }
 
+/** How many partitions a seated hold of 2+ seats reads looking for adjacent seats before taking any free seats. */
+const ADJACENT_TRIES = 3;
+
 /** How many times a pick of seats in one partition is re-read and retried after losing a race. */
 const SEAT_PICK_ATTEMPTS = 8;
 
@@ -1263,9 +1303,9 @@ function inSeatOrder(layout: SeatLayout, seats: readonly string[]): string[] {
 
 /**
  * Picks `quantity` unmapped seats among `seats[start, end)` (one partition): the first run of
- * `quantity` adjacent ones, else the first unmapped ones in seat-map order (as `EventInventory`
- * picks on the whole map: a block when there is one, else the first free seats). `null` when
- * fewer are unmapped. O(partition size).
+ * `quantity` adjacent ones, else (unless `adjacentOnly`) the first unmapped ones in seat-map order
+ * (as `EventInventory` picks on the whole map: a block when there is one, else the first free
+ * seats). `null` when there are none such. O(partition size).
  */
 function pickSeats(
   seats: readonly string[],
@@ -1273,6 +1313,7 @@ function pickSeats(
   end: number,
   mapped: Record<string, string>,
   quantity: number,
+  adjacentOnly = false,
 ): string[] | null {
   const first: string[] = [];
   let run = 0;
@@ -1284,7 +1325,7 @@ function pickSeats(
     if (++run === quantity) return seats.slice(i - quantity + 1, i + 1);
     if (first.length < quantity) first.push(seats[i]!);
   }
-  return first.length === quantity ? first : null;
+  return first.length === quantity && !adjacentOnly ? first : null;
 }
 
 /** The line position of an entry id (`<eventId>#<seq>`). */

@@ -172,6 +172,28 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       ).toEqual([]);
     });
 
+    it('a quantity-only hold looks in other partitions for adjacent seats before taking scattered ones', async () => {
+      const seats = SEATS.slice(0, 15); // partitions 0-4, 5-9, 10-14
+      for (let round = 0; round < 4; round++) {
+        const { ledger, eventId } = await setup({ seats });
+        // Partitions 0 and 1 keep 3 scattered free seats each; partition 2 keeps its last two, adjacent.
+        const taken = [seats[1]!, seats[3]!, seats[6]!, seats[8]!, seats[10]!, seats[11]!, seats[12]!];
+        await ledger.reserve(request(eventId, 'f', 'u', taken, 0), 0);
+        // Hold ids pick different first partitions: every one ends on partition 2's pair.
+        const out = await ledger.reserve(quantityOnly(eventId, `pair${round}`, 'v', 2, 0), 0);
+        expect(out).toMatchObject({ status: 'ok', hold: { seats: [seats[13], seats[14]] } });
+        // With no adjacent pair left anywhere, the next gets the first free seats of a partition.
+        const scattered = await ledger.reserve(quantityOnly(eventId, `s${round}`, 'w', 2, 0), 0);
+        expect(scattered.status).toBe('ok');
+        const at = (scattered.status === 'ok' ? scattered.hold.seats! : []).map((s) => seats.indexOf(s));
+        expect([
+          [0, 2],
+          [5, 7],
+        ]).toContainEqual(at);
+        expect(await ledger.check(eventId, await allHolds(ledger, ['f', `pair${round}`, `s${round}`], 0))).toEqual([]);
+      }
+    });
+
     it('a quantity-only hold larger than a partition spans partitions and gets a seat per unit', async () => {
       const { ledger, eventId } = await setup();
       await ledger.reserve(request(eventId, 'a', 'ada', ['A.1', 'B 9', 'C15'], 0), 0);
