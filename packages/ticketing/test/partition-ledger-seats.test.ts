@@ -105,7 +105,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       const holds = await allHolds(ledger, ['a', 'b', 'c', 'd', 'e', 'f'], TTL + 2);
       expect(owners(holds, TTL + 2).twice).toEqual([]);
       expect(await ledger.check(eventId, holds)).toEqual([]);
-    });
+    }, 60_000);
 
     it('a seat request spanning partitions is all or nothing: every unavailable seat is listed, no partial take stays', async () => {
       const { ledger, eventId } = await setup();
@@ -121,7 +121,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       // The free seats it asked for are free: another hold gets them.
       expect((await ledger.reserve(request(eventId, 'z', 'zed', ['A.1', 'C12', 'D16'], 1), 1)).status).toBe('ok');
       expect(await ledger.check(eventId, await allHolds(ledger, ['x', 'y', 'big', 'z'], 1))).toEqual([]);
-    });
+    }, 60_000);
 
     it('returns give back exactly the named sold seats, once per return id; a seat not sold to the hold is refused', async () => {
       const { ledger, eventId } = await setup({ perUserLimit: 4 });
@@ -143,7 +143,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       expect((await ledger.reserve(request(eventId, 'd', 'dee', ['5'], 2), 2)).status).toBe('ok');
       expect(await ledger.counts(eventId, 2)).toMatchObject({ sold: 1, held: 3 });
       expect(await ledger.check(eventId, await allHolds(ledger, ['a', 'b', 'c', 'd'], 2))).toEqual([]);
-    });
+    }, 60_000);
 
     it('quantity-only holds get adjacent seats within a partition when there are, else the first free seats', async () => {
       const { ledger, eventId } = await setup();
@@ -170,7 +170,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       expect(
         await fresh.ledger.check(fresh.eventId, await allHolds(fresh.ledger, ['f1', 'f2', 'q', 'q3', 'q4'], 1)),
       ).toEqual([]);
-    });
+    }, 60_000);
 
     it('a quantity-only hold looks in other partitions for adjacent seats before taking scattered ones', async () => {
       const seats = SEATS.slice(0, 15); // partitions 0-4, 5-9, 10-14
@@ -192,7 +192,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
         ]).toContainEqual(at);
         expect(await ledger.check(eventId, await allHolds(ledger, ['f', `pair${round}`, `s${round}`], 0))).toEqual([]);
       }
-    });
+    }, 60_000);
 
     it('a quantity-only hold larger than a partition spans partitions and gets a seat per unit', async () => {
       const { ledger, eventId } = await setup();
@@ -206,7 +206,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       expect((await ledger.sell('big', 'pay', 1))?.status).toBe('sold');
       expect(await ledger.returnUnits('big', 'r', 2, 1, seats.slice(5, 7))).toBe(true);
       expect(await ledger.check(eventId, await allHolds(ledger, ['a', 'big'], 1))).toEqual([]);
-    });
+    }, 60_000);
 
     it(`${concurrency} concurrent holds race for overlapping seats: exactly one wins each seat, none is in two live holds`, async () => {
       const { ledger, eventId } = await setup({ perUserLimit: 8 });
@@ -250,7 +250,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       const sold = holds.filter((h) => h.status === 'sold').reduce((s, h) => s + h.quantity, 0);
       const live = holds.filter((h) => h.status === 'active' && h.expiresAt > now).reduce((s, h) => s + h.quantity, 0);
       expect(await ledger.counts(eventId, now)).toMatchObject({ sold, held: live, available: 20 - sold - live });
-    });
+    }, 60_000);
 
     it('waitlist offers on a seated event get seats; seats reserved for the line are refused to the public', async () => {
       const { ledger, eventId } = await setup();
@@ -270,7 +270,7 @@ function describeSeats(name: string, makeBackend: () => LedgerBackend, concurren
       expect((await ledger.sell(offer.holdId!, 'pay-w', 5))?.status).toBe('sold');
       expect(await ledger.counts(eventId, 5)).toMatchObject({ sold: 20, held: 0, pooled: 0, available: 0 });
       expect(await ledger.check(eventId, await allHolds(ledger, ['a', 'b', 'pub', offer.holdId!], 5))).toEqual([]);
-    });
+    }, 60_000);
 
     // Crash injection: the backend throws before or after EACH call of the operation, then the
     // operation is retried, or nobody retries and the hold is read after the reserving timeout.
