@@ -211,9 +211,10 @@ async function largestSeatedDocument(quick: boolean): Promise<void> {
 
 /**
  * Prints one row per seated operation on an event of `sold + 1,000` seats with `sold` seats sold
- * (sold in holds of 1,000 named seats, partition by partition): a hold of 3 named seats, confirmation, release, a return
- * of 2 named seats, and a hold of 2 picked seats in a partition whose seats are 97 % taken (the
- * read for picking is bounded by the partition size, not by the event).
+ * (in holds of 1,000 named seats, partition by partition): a hold of 3 named seats, confirmation,
+ * release, a return of 2 named seats (and of 2 seats in a fully sold partition), and a hold of 2
+ * picked seats in a partition whose seats are 97 % taken (the read for picking is bounded by the
+ * partition size, not by the event).
  */
 export async function bytesPerSeatedOperation(
   backend: LedgerBackend,
@@ -265,6 +266,10 @@ export async function bytesPerSeatedOperation(
   await measure('release (named seats)', 3, () => ledger.release(`${eventId}_h2`, now));
   await measure('return (2 named seats of 3)', 2, () =>
     ledger.returnUnits(`${eventId}_h1`, 'ret_1', 2, now, named.slice(1)),
+  );
+  // A return from a full partition (1,000 seats sold to one hold): the read is of the returned seats' keys only.
+  await measure('return (2 seats of 1,000, full partition)', 2, () =>
+    ledger.returnUnits(`${eventId}_fill0`, 'ret_2', 2, now, [seats[500]!, seats[501]!]),
   );
   // Crowd the open partition: 970 of its seats held by one hold (a full seat map to read), 30 free.
   const crowd = open.filter((_, i) => i >= 20 && i % 100 !== 7);

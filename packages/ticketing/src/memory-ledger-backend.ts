@@ -88,6 +88,15 @@ class MemoryLedgerBackend implements LedgerBackend {
     return { seats: partition.seats, entry: entry ? copyEntry(entry) : undefined };
   }
 
+  async readSeats(eventId: string, index: number, seats: readonly string[]) {
+    const partition = this.#partition(eventId, index);
+    const owners = Object.create(null) as Record<string, string>;
+    for (const seat of seats) {
+      if (partition && Object.hasOwn(partition.seats, seat)) owners[seat] = partition.seats[seat]!;
+    }
+    return owners;
+  }
+
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
     const entry = this.#partition(eventId, index)?.entries[holdId];
     return entry ? copyEntry(entry) : undefined;

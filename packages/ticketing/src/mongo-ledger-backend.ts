@@ -146,6 +146,13 @@ class MongoLedgerBackend implements LedgerBackend {
     return { seats: decodeEntries<string>(raw.seats), entry: entry ? storedEntry(entry) : undefined };
   }
 
+  async readSeats(eventId: string, index: number, seats: readonly string[]) {
+    const projection: Document = { _id: 1 };
+    for (const seat of seats) projection[`seats.${fieldKey(seat)}`] = 1;
+    const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, { projection });
+    return decodeEntries<string>(raw?.seats);
+  }
+
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
     const key = `entries.${fieldKey(holdId)}`;
     const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, {

@@ -227,6 +227,8 @@ export interface LedgerBackend {
     source: Pool,
     quantity: number,
   ): Promise<{ seats: Record<string, string>; entry: PartitionEntry | undefined } | undefined>;
+  /** The holds the given seats of a partition are mapped to (unmapped seats are absent): a read of those keys only. */
+  readSeats(eventId: string, index: number, seats: readonly string[]): Promise<Record<string, string>>;
   /** One entry (with its seats), or `undefined`. */
   readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined>;
   /**
@@ -1038,8 +1040,8 @@ export class PartitionLedger {
 
   /**
    * The steps of a seated return: the named seats (or the first `quantity` of the hold's seats)
-   * grouped by partition, each still sold to the hold (read from its partitions); `null` when a
-   * seat is not the hold's or no longer sold to it.
+   * grouped by partition, each still sold to the hold (read from its partitions: those seats'
+   * keys only); `null` when a seat is not the hold's or no longer sold to it.
    */
   async #seatReturnSteps(
     hold: LedgerHold,
@@ -1059,10 +1061,9 @@ export class PartitionLedger {
     let left = quantity;
     for (const [index, seats] of groups) {
       if (left === 0) break;
-      const partition = await this.#backend.readPartition(hold.eventId, index);
-      const stillSold = seats.filter(
-        (seat) => partition && ownerOf(partition.seats, seat) === hold.id && !partition.entries[hold.id],
-      );
+      // The hold is settled (resolved above): a seat mapped to it is sold to it.
+      const owners = await this.#backend.readSeats(hold.eventId, index, seats);
+      const stillSold = seats.filter((seat) => ownerOf(owners, seat) === hold.id);
       if (wanted && stillSold.length !== seats.length) return null;
       const give = stillSold.slice(0, left);
       if (give.length > 0) steps.push({ index, quantity: give.length, seats: give });
