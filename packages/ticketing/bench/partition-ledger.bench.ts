@@ -212,7 +212,8 @@ async function largestSeatedDocument(quick: boolean): Promise<void> {
 /**
  * Prints one row per seated operation on an event of `sold + 1,000` seats with `sold` seats sold
  * (in holds of 1,000 named seats, partition by partition): a hold of 3 named seats, confirmation,
- * release, a return of 2 named seats (and of 2 seats in a fully sold partition), and a hold of 2
+ * release, a return of 2 named seats (and of 2 seats in a fully sold partition), a hold refused
+ * because one of its named seats is sold (in a full partition), and a hold of 2
  * picked seats in a partition whose seats are 97 % taken (the read for picking is bounded by the
  * partition size, not by the event).
  */
@@ -271,6 +272,20 @@ export async function bytesPerSeatedOperation(
   await measure('return (2 seats of 1,000, full partition)', 2, () =>
     ledger.returnUnits(`${eventId}_fill0`, 'ret_2', 2, now, [seats[500]!, seats[501]!]),
   );
+  await measure('hold refused (a named seat sold, full partition)', 2, async () => {
+    const out = await ledger.reserve(
+      {
+        id: `${eventId}_h4`,
+        eventId,
+        userId: 'dee',
+        quantity: 2,
+        expiresAt: now + 600_000,
+        seats: [seats[10]!, open[0]!],
+      },
+      now,
+    );
+    if (out.status !== 'seat_taken') throw new Error(`seated refused hold: ${out.status}`);
+  });
   // Crowd the open partition: 970 of its seats held by one hold (a full seat map to read), 30 free.
   const crowd = open.filter((_, i) => i >= 20 && i % 100 !== 7);
   const crowded = await ledger.reserve(

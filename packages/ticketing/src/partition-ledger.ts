@@ -693,9 +693,9 @@ export class PartitionLedger {
     const unavailable: string[] = [];
     for (const [index, seats] of groups) {
       await this.#repairPartition(hold.eventId, index, now);
-      const partition = await this.#backend.readPartition(hold.eventId, index);
+      const owners = await this.#backend.readSeats(hold.eventId, index, seats);
       for (const seat of seats) {
-        const owner = partition ? ownerOf(partition.seats, seat) : undefined;
+        const owner = ownerOf(owners, seat);
         if (owner !== undefined && owner !== hold.id) unavailable.push(seat);
       }
     }

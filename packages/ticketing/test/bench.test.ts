@@ -42,7 +42,7 @@ it('the partitioned-ledger benchmark runs (quick): bytes per operation stay unde
   expect(rows.length).toBe(10);
   for (const row of rows) expect(Number(row[4]!.replaceAll(',', ''))).toBeLessThan(4096);
   const seated = [...out.matchAll(/^\| ([^|]+) \| (\d+) \| ([\d,]+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
-  expect(seated.length).toBe(12);
+  expect(seated.length).toBe(14);
   for (const row of seated) expect(Number(row[5]!.replaceAll(',', ''))).toBeLessThan(4096);
   expect(out).toMatch(/oversold 0$/m);
 }, 300_000);
