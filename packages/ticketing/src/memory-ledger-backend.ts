@@ -1,15 +1,16 @@
-import type {
-  LedgerBackend,
-  LedgerEntry,
-  LedgerEntryStatus,
-  LedgerHold,
-  LedgerNotice,
-  LedgerReturn,
-  PartitionDoc,
-  PartitionEntry,
-  PartitionFilter,
-  Pool,
-  UserUnitsDoc,
+import {
+  type LedgerBackend,
+  type LedgerEntry,
+  type LedgerEntryStatus,
+  type LedgerHold,
+  type LedgerNotice,
+  type LedgerReturn,
+  NO_EXPIRY,
+  type PartitionDoc,
+  type PartitionEntry,
+  type PartitionFilter,
+  type Pool,
+  type UserUnitsDoc,
 } from './partition-ledger.js';
 
 /**
@@ -94,7 +95,7 @@ class MemoryLedgerBackend implements LedgerBackend {
     for (const seat of seats) {
       if (partition && Object.hasOwn(partition.seats, seat)) owners[seat] = partition.seats[seat]!;
     }
-    return owners;
+    return { owners, nextExpiry: partition?.nextExpiry ?? NO_EXPIRY };
   }
 
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {

@@ -147,10 +147,13 @@ class MongoLedgerBackend implements LedgerBackend {
   }
 
   async readSeats(eventId: string, index: number, seats: readonly string[]) {
-    const projection: Document = { _id: 1 };
+    const projection: Document = { nextExpiry: 1 };
     for (const seat of seats) projection[`seats.${fieldKey(seat)}`] = 1;
     const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, { projection });
-    return decodeEntries<string>(raw?.seats);
+    return {
+      owners: decodeEntries<string>(raw?.seats),
+      nextExpiry: (raw?.nextExpiry as number | undefined) ?? Number.MAX_SAFE_INTEGER,
+    };
   }
 
   async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {

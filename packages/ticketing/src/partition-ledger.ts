@@ -227,8 +227,15 @@ export interface LedgerBackend {
     source: Pool,
     quantity: number,
   ): Promise<{ seats: Record<string, string>; entry: PartitionEntry | undefined } | undefined>;
-  /** The holds the given seats of a partition are mapped to (unmapped seats are absent): a read of those keys only. */
-  readSeats(eventId: string, index: number, seats: readonly string[]): Promise<Record<string, string>>;
+  /**
+   * The holds the given seats of a partition are mapped to (`owners`; unmapped seats are absent)
+   * and the partition's `nextExpiry`: a read of those keys only.
+   */
+  readSeats(
+    eventId: string,
+    index: number,
+    seats: readonly string[],
+  ): Promise<{ owners: Record<string, string>; nextExpiry: number }>;
   /** One entry (with its seats), or `undefined`. */
   readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined>;
   /**
@@ -491,6 +498,19 @@ export class PartitionLedger {
     // Named seats: their partitions are known, all recorded with the hold.
     const partitions = Math.ceil(event.capacity / this.#partitionSize);
     const guess = named === null && request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    if (named) {
+      // A refusal costs reads only: named seats held or sold by others (after repair) are reported
+      // before any write, unless the per-user limit may refuse first (then the full path decides).
+      const unavailable = await this.#unavailableSeats(
+        request.eventId,
+        request.id,
+        this.#byPartition(layout!, named),
+        now,
+      );
+      if (unavailable.length > 0 && (await this.#withinLimit(event, request.userId, request.quantity))) {
+        return { status: 'seat_taken', seats: unavailable };
+      }
+    }
     const { seats: _, ...fields } = request;
     const { hold, inserted } = await this.#backend.insertHold({
       ...fields,
@@ -665,11 +685,7 @@ export class PartitionLedger {
    * takes made) and reports every requested seat that is unavailable after repair.
    */
   async #reserveNamed(hold: LedgerHold, layout: SeatLayout, now: number): Promise<ReserveOutcome> {
-    const groups = new Map<number, string[]>();
-    for (const seat of hold.seats!) {
-      const index = this.#partitionOf(layout.position.get(seat)!);
-      groups.set(index, [...(groups.get(index) ?? []), seat]);
-    }
+    const groups = this.#byPartition(layout, hold.seats!);
     let failed = false;
     for (const [index, seats] of groups) {
       // A retry after a crash finds its earlier takes: `take` returns the entry already there.
@@ -690,19 +706,49 @@ export class PartitionLedger {
       return { status: 'ok', hold: { ...hold, status: 'active' } };
     }
     await this.#abort(hold, now);
-    const unavailable: string[] = [];
-    for (const [index, seats] of groups) {
-      await this.#repairPartition(hold.eventId, index, now);
-      const owners = await this.#backend.readSeats(hold.eventId, index, seats);
-      for (const seat of seats) {
-        const owner = ownerOf(owners, seat);
-        if (owner !== undefined && owner !== hold.id) unavailable.push(seat);
-      }
-    }
+    const unavailable = await this.#unavailableSeats(hold.eventId, hold.id, groups, now);
     if (unavailable.length > 0) return { status: 'seat_taken', seats: unavailable };
     // Every seat is unmapped but the units are reserved for the waitlist (or a race freed them just now).
     const counters = await this.#backend.partitionCounters(hold.eventId, { field: hold.source, atLeast: 1 });
     return { status: 'sold_out', free: sum(counters.map((c) => c[hold.source])) };
+  }
+
+  /** Seats grouped by partition, partitions in index order, seats in the given order. */
+  #byPartition(layout: SeatLayout, seats: readonly string[]): Map<number, string[]> {
+    const groups = new Map<number, string[]>();
+    for (const seat of seats) {
+      const index = this.#partitionOf(layout.position.get(seat)!);
+      groups.set(index, [...(groups.get(index) ?? []), seat]);
+    }
+    return new Map([...groups].sort(([a], [b]) => a - b));
+  }
+
+  /**
+   * The requested seats held or sold by a hold other than `holdId`, in seat-map order: a read of
+   * those seat keys per partition; a partition whose entries may have expired is repaired and
+   * read again first when one of them is mapped.
+   */
+  async #unavailableSeats(
+    eventId: string,
+    holdId: string,
+    groups: ReadonlyMap<number, readonly string[]>,
+    now: number,
+  ): Promise<string[]> {
+    const unavailable: string[] = [];
+    for (const [index, seats] of groups) {
+      let view = await this.#backend.readSeats(eventId, index, seats);
+      const others = () =>
+        seats.filter((seat) => {
+          const owner = ownerOf(view.owners, seat);
+          return owner !== undefined && owner !== holdId;
+        });
+      if (others().length > 0 && view.nextExpiry <= now) {
+        await this.#repairPartitions(eventId, [{ index, nextExpiry: view.nextExpiry }], now);
+        view = await this.#backend.readSeats(eventId, index, seats);
+      }
+      unavailable.push(...others());
+    }
+    return unavailable;
   }
 
   /** Repairs one partition if its earliest entry may have expired; true when it looked. */
@@ -713,16 +759,46 @@ export class PartitionLedger {
     return true;
   }
 
+  /** Whether the user's stored units leave room for `quantity` more (always, without a limit). */
+  async #withinLimit(event: LedgerEvent, userId: string, quantity: number): Promise<boolean> {
+    if (event.perUserLimit === null) return true;
+    const user = await this.#backend.readUser(event.eventId, userId);
+    return (user?.units ?? 0) + quantity <= event.perUserLimit;
+  }
+
   /** Someone else decided the hold while we reserved (it timed out): settle and report. */
   async #lost(hold: LedgerHold, now: number): Promise<ReserveOutcome> {
     const current = await this.resolve((await this.#backend.getHold(hold.id))!, now);
+    await this.#freeLateTakes(current);
     return current.status === 'active' ? { status: 'ok', hold: current } : { status: 'not_live', hold: current };
   }
 
   async #abort(hold: LedgerHold, now: number): Promise<void> {
-    await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
+    const ours = await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
     const current = await this.#backend.getHold(hold.id);
-    if (current) await this.resolve(current, now);
+    if (!current) return;
+    const resolved = await this.resolve(current, now);
+    if (!ours) await this.#freeLateTakes(resolved);
+  }
+
+  /**
+   * A reserving hold that someone else decided (its reserving timeout or expiry passed while this
+   * call was still taking) may have been settled before this call's last takes landed in
+   * partitions it had recorded: those entries (and user units) are freed now. Idempotent; only
+   * for holds decided not to be sold.
+   */
+  async #freeLateTakes(hold: LedgerHold): Promise<void> {
+    if (hold.status === 'reserving' || hold.status === 'active' || hold.status === 'sold') return;
+    let to: Pool | undefined;
+    for (const index of hold.parts) {
+      const entry = await this.#backend.readEntry(hold.eventId, index, hold.id);
+      if (entry === undefined) continue;
+      to ??= (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
+      await this.#backend.settleEntry(hold.eventId, index, hold.id, entry.quantity, to, entry.seats);
+      this.#toPump.add(hold.eventId);
+    }
+    if (this.#event(hold.eventId).perUserLimit !== null)
+      await this.#backend.userGive(hold.eventId, hold.userId, hold.id);
   }
 
   /** Extends a live hold's expiry; false when it is not live. */
@@ -1052,17 +1128,13 @@ export class PartitionLedger {
     const own = new Set(hold.seats ?? []);
     const wanted = named === undefined ? null : namedSeats(layout, named, quantity);
     if (wanted?.some((seat) => !own.has(seat))) return null;
-    const groups = new Map<number, string[]>();
-    for (const seat of wanted ?? hold.seats ?? []) {
-      const index = this.#partitionOf(layout.position.get(seat)!);
-      groups.set(index, [...(groups.get(index) ?? []), seat]);
-    }
+    const groups = this.#byPartition(layout, wanted ?? hold.seats ?? []);
     const steps: { index: number; quantity: number; seats: string[] }[] = [];
     let left = quantity;
     for (const [index, seats] of groups) {
       if (left === 0) break;
       // The hold is settled (resolved above): a seat mapped to it is sold to it.
-      const owners = await this.#backend.readSeats(hold.eventId, index, seats);
+      const { owners } = await this.#backend.readSeats(hold.eventId, index, seats);
       const stillSold = seats.filter((seat) => ownerOf(owners, seat) === hold.id);
       if (wanted && stillSold.length !== seats.length) return null;
       const give = stillSold.slice(0, left);
@@ -1083,7 +1155,11 @@ export class PartitionLedger {
   }
 
   /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
-  async #repairPartitions(eventId: string, counters: readonly PartitionCounters[], now: number): Promise<boolean> {
+  async #repairPartitions(
+    eventId: string,
+    counters: readonly Pick<PartitionCounters, 'index' | 'nextExpiry'>[],
+    now: number,
+  ): Promise<boolean> {
     let freed = false;
     /** Whether anyone waits, asked once per repair pass (the pass itself adds nobody to the line). */
     let waiting: boolean | undefined;
@@ -1107,6 +1183,8 @@ export class PartitionLedger {
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
           next = Math.min(next, hold.expiresAt);
         } else if (hold.status !== 'sold') {
+          // Settled before and still here: a late take of a call that crashed before freeing it.
+          if (stored.settled) await this.#freeLateTakes(hold);
           freed = true;
         }
       }
