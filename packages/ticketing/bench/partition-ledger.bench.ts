@@ -228,11 +228,19 @@ export async function bytesPerSeatedOperation(
   const eventId = `seated${sold}`;
   const seats = Array.from({ length: sold + size }, (_, i) => seatName(i));
   await ledger.createEvent({ eventId, capacity: seats.length, perUserLimit: size, seats });
+  // A 2-seat sale inside the first partition, which the fill then sells out around it.
+  const pair = [seats[500]!, seats[501]!];
+  const small = `${eventId}_small`;
+  await ledger.reserve(
+    { id: small, eventId, userId: 'eve', quantity: 2, expiresAt: now + 3_600_000, seats: pair },
+    now,
+  );
+  await ledger.sell(small, `pay_${small}`, now);
   for (let i = 0; i < sold / size; i++) {
     const id = `${eventId}_fill${i}`;
-    const fill = seats.slice(i * size, (i + 1) * size);
+    const fill = seats.slice(i * size, (i + 1) * size).filter((seat) => !pair.includes(seat));
     const out = await ledger.reserve(
-      { id, eventId, userId: `filler${i}`, quantity: size, expiresAt: now + 3_600_000, seats: fill },
+      { id, eventId, userId: `filler${i}`, quantity: fill.length, expiresAt: now + 3_600_000, seats: fill },
       now,
     );
     if (out.status !== 'ok') throw new Error(`seated fill: ${out.status}`);
@@ -268,10 +276,8 @@ export async function bytesPerSeatedOperation(
   await measure('return (2 named seats of 3)', 2, () =>
     ledger.returnUnits(`${eventId}_h1`, 'ret_1', 2, now, named.slice(1)),
   );
-  // A return from a full partition (1,000 seats sold to one hold): the read is of the returned seats' keys only.
-  await measure('return (2 seats of 1,000, full partition)', 2, () =>
-    ledger.returnUnits(`${eventId}_fill0`, 'ret_2', 2, now, [seats[500]!, seats[501]!]),
-  );
+  // A return from a full partition (1,000 seats sold): the read is of the returned seats' keys only.
+  await measure('return (a 2-seat sale, full partition)', 2, () => ledger.returnUnits(small, 'ret_2', 2, now, pair));
   await measure('hold refused (a named seat sold, full partition)', 2, async () => {
     const out = await ledger.reserve(
       {
