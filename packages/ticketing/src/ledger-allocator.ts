@@ -156,7 +156,12 @@ export class LedgerAllocator implements Allocator {
     const found = await this.#records.getDefinition(eventId);
     if (!found) throw new UnknownEventError(eventId);
     const { definition } = found;
-    const layout = { eventId, capacity: definition.capacity, perUserLimit: definition.perUserLimit };
+    const layout = {
+      eventId,
+      capacity: definition.capacity,
+      perUserLimit: definition.perUserLimit,
+      seats: definition.seats,
+    };
     if (found.ready) this.#ledger.knowEvent(layout);
     else {
       await this.#ledger.createEvent(layout);
@@ -172,6 +177,7 @@ export class LedgerAllocator implements Allocator {
       eventId: definition.id,
       capacity: definition.capacity,
       perUserLimit: definition.perUserLimit,
+      seats: definition.seats,
     });
     await this.#records.markReady(definition.id);
     this.#definitions.set(definition.id, definition);
@@ -199,7 +205,14 @@ export class LedgerAllocator implements Allocator {
   async allocate(eventId: string, request: AllocationRequest, now: number): Promise<AllocateResult> {
     const event = await this.#event(eventId);
     const outcome = await this.#ledger.reserve(
-      { id: request.holdId, eventId, userId: request.userId, quantity: request.quantity, expiresAt: request.expiresAt },
+      {
+        id: request.holdId,
+        eventId,
+        userId: request.userId,
+        quantity: request.quantity,
+        expiresAt: request.expiresAt,
+        seats: request.seats,
+      },
       now,
     );
     let result: AllocateResult;
@@ -209,11 +222,15 @@ export class LedgerAllocator implements Allocator {
           holdId: request.holdId,
           userId: request.userId,
           quantity: request.quantity,
+          ...(outcome.hold.seats ? { seats: outcome.hold.seats } : {}),
         });
         result = { status: 'ok', allocation: toAllocation(outcome.hold) };
         break;
       case 'not_live':
         result = { status: 'settled' };
+        break;
+      case 'seat_taken':
+        result = { status: 'seat_taken', seats: outcome.seats };
         break;
       case 'per_user_limit': {
         const user = await this.#backend.readUser(eventId, request.userId);
@@ -296,7 +313,15 @@ export class LedgerAllocator implements Allocator {
     if (request.latePolicy === 'refund') return this.#refuse(eventId, request, 'late_payment', now);
     // A new hold on public units (units reserved for the waitlist stay theirs), sold at once.
     const reserved = await this.#ledger.reserve(
-      { id: lateId, eventId, userId: request.userId, quantity: request.quantity, expiresAt: now + LATE_HOLD_MS },
+      {
+        id: lateId,
+        eventId,
+        userId: request.userId,
+        quantity: request.quantity,
+        expiresAt: now + LATE_HOLD_MS,
+        // the seats the buyer paid for (a seated payment is refunded when they are gone)
+        seats: request.seats,
+      },
       now,
     );
     if (reserved.status === 'ok') {
@@ -403,13 +428,18 @@ export class LedgerAllocator implements Allocator {
     let hold = await this.#backend.getHold(holdId);
     if (hold?.status !== 'sold') hold = await this.#backend.getHold(lateHoldId(holdId));
     if (hold?.status !== 'sold') return;
+    // Ticket `t_<order>_<i>` is the i-th unit of the sale, so the i-th of its seats.
+    const soldSeats = hold.seats;
+    const seats = soldSeats
+      ? ticketIds.map((id) => soldSeats[Number(id.slice(id.lastIndexOf('_') + 1)) - 1]!)
+      : undefined;
     // One id per set of tickets, the same on every retry of this return.
     const sorted = [...ticketIds].sort();
     const returnId = `r_${createHash('sha256')
       .update(`${holdId}\u0000${sorted.join('\u0000')}`)
       .digest('base64url')
       .slice(0, 22)}`;
-    if (await this.#ledger.returnUnits(hold.id, returnId, ticketIds.length, now)) {
+    if (await this.#ledger.returnUnits(hold.id, returnId, ticketIds.length, now, seats)) {
       this.#note(eventId, `${holdId}:${returnId}`, now, 'tickets_returned', {
         holdId,
         userId: hold.userId,
@@ -496,7 +526,7 @@ export class LedgerAllocator implements Allocator {
     }
     const problems = await this.#ledger.check(eventId, holds);
     const { sold, held, offered, capacity } = counts;
-    const layout = problems.filter((p) => !p.startsWith('user '));
+    const layout = problems.filter((p) => !p.startsWith('user ') && !/\bseats?\b/.test(p));
     checks.push({
       name: 'capacity',
       ok: sold + held + offered <= capacity && layout.length === 0,
@@ -505,10 +535,15 @@ export class LedgerAllocator implements Allocator {
           ? `sold ${sold} + held ${held} + offered ${offered} = ${sold + held + offered} <= capacity ${capacity}; every partition balances`
           : layout.slice(0, 5).join('; '),
     });
+    const seatProblems = problems.filter((p) => /\bseats?\b/.test(p));
     checks.push({
       name: 'seats',
-      ok: true,
-      detail: event.seats ? 'seat checks run in the partitions' : 'general admission',
+      ok: seatProblems.length === 0,
+      detail: !event.seats
+        ? 'general admission'
+        : seatProblems.length === 0
+          ? 'every mapped seat belongs to one live hold or sale; mapped seats = sold + held'
+          : seatProblems.slice(0, 5).join('; '),
     });
     const users = problems.filter((p) => p.startsWith('user '));
     checks.push({
@@ -621,7 +656,10 @@ function saleOf(holdId: string, hold: LedgerHold): SaleRecord {
     orderId,
     userId: hold.userId,
     quantity: hold.quantity,
-    tickets: Array.from({ length: hold.quantity }, (_, i) => ({ id: `t_${orderId.slice(2)}_${i + 1}`, seat: null })),
+    tickets: Array.from({ length: hold.quantity }, (_, i) => ({
+      id: `t_${orderId.slice(2)}_${i + 1}`,
+      seat: hold.seats?.[i] ?? null,
+    })),
   };
 }
 
@@ -630,7 +668,7 @@ function toAllocation(hold: LedgerHold): AllocationRecord {
     holdId: hold.id,
     userId: hold.userId,
     quantity: hold.quantity,
-    seats: null,
+    seats: hold.seats ? [...hold.seats] : null,
     kind: hold.entryId === null ? 'hold' : 'offer',
     entryId: hold.entryId,
     createdAt: hold.createdAt,
@@ -648,7 +686,7 @@ function toNotice(notice: LedgerNotice): Notice {
       holdId: notice.holdId,
       entryId: notice.entryId,
       quantity: notice.quantity,
-      seats: null,
+      seats: notice.seats ?? null,
       expiresAt: notice.expiresAt,
     },
   };

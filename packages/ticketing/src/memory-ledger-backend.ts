@@ -1,15 +1,16 @@
-import type {
-  LedgerBackend,
-  LedgerEntry,
-  LedgerEntryStatus,
-  LedgerHold,
-  LedgerNotice,
-  LedgerReturn,
-  PartitionDoc,
-  PartitionEntry,
-  PartitionFilter,
-  Pool,
-  UserUnitsDoc,
+import {
+  type LedgerBackend,
+  type LedgerEntry,
+  type LedgerEntryStatus,
+  type LedgerHold,
+  type LedgerNotice,
+  type LedgerReturn,
+  NO_EXPIRY,
+  type PartitionDoc,
+  type PartitionEntry,
+  type PartitionFilter,
+  type Pool,
+  type UserUnitsDoc,
 } from './partition-ledger.js';
 
 /**
@@ -43,7 +44,8 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (eventId === undefined || this.#partitions.has(eventId)) return;
     this.#partitions.set(
       eventId,
-      partitions.map((p) => ({ ...p, entries: {} })),
+      // Seat maps without a prototype: a seat may be called `__proto__`.
+      partitions.map((p) => ({ ...p, entries: {}, seats: Object.create(null) as Record<string, string> })),
     );
   }
 
@@ -75,26 +77,47 @@ class MemoryLedgerBackend implements LedgerBackend {
     const partition = this.#partition(eventId, index);
     // The entry map itself, not a copy (copying 1,000 entries per repair dominated the cost): the
     // ledger only reads it, through Object.entries/values snapshots, and entries are replaced,
-    // never changed in place.
+    // never changed in place. The seat map is shared too: the ledger reads it synchronously
+    // (picking, checks) before its next call.
     return partition ? { ...partition } : undefined;
   }
 
-  async readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined> {
-    return this.#partition(eventId, index)?.entries[holdId]?.quantity;
+  async readSeatMap(eventId: string, index: number, holdId: string, source: Pool, quantity: number) {
+    const partition = this.#partition(eventId, index);
+    if (!partition || partition[source] < quantity) return undefined;
+    const entry = partition.entries[holdId];
+    // The seat map itself (see readPartition): the ledger picks from it before its next call.
+    return { seats: partition.seats, entry: entry ? copyEntry(entry) : undefined };
   }
 
-  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number> {
+  async readSeats(eventId: string, index: number, seats: readonly string[]) {
     const partition = this.#partition(eventId, index);
-    if (!partition) return 0;
+    const owners = Object.create(null) as Record<string, string>;
+    for (const seat of seats) {
+      if (partition && Object.hasOwn(partition.seats, seat)) owners[seat] = partition.seats[seat]!;
+    }
+    return { owners, nextExpiry: partition?.nextExpiry ?? NO_EXPIRY };
+  }
+
+  async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
+    const entry = this.#partition(eventId, index)?.entries[holdId];
+    return entry ? copyEntry(entry) : undefined;
+  }
+
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool) {
+    const partition = this.#partition(eventId, index);
+    if (!partition) return undefined;
     const existing = partition.entries[holdId];
-    if (existing) return existing.quantity;
-    if (partition[source] < entry.quantity) return 0;
+    if (existing) return copyEntry(existing);
+    if (partition[source] < entry.quantity) return undefined;
+    if (entry.seats?.some((seat) => Object.hasOwn(partition.seats, seat))) return undefined;
     partition[source] -= entry.quantity;
     if (entry.offer) partition.offered = (partition.offered ?? 0) + entry.quantity;
-    partition.entries[holdId] = { ...entry };
+    partition.entries[holdId] = copyEntry(entry);
+    for (const seat of entry.seats ?? []) partition.seats[seat] = holdId;
     partition.nextExpiry = Math.min(partition.nextExpiry, entry.expiresAt);
     partition.version++;
-    return entry.quantity;
+    return copyEntry(entry);
   }
 
   async settleEntry(
@@ -103,6 +126,7 @@ class MemoryLedgerBackend implements LedgerBackend {
     holdId: string,
     quantity: number,
     to: Pool | 'sold',
+    seats?: readonly string[],
     offer = false,
   ) {
     const partition = this.#partition(eventId, index);
@@ -110,6 +134,7 @@ class MemoryLedgerBackend implements LedgerBackend {
     delete partition.entries[holdId];
     partition[to] += quantity;
     if (offer) partition.offered = (partition.offered ?? 0) - quantity;
+    if (to !== 'sold') unmap(partition, holdId, seats ?? []);
   }
 
   async moveUnits(eventId: string, index: number, from: Pool, to: Pool, quantity: number) {
@@ -199,13 +224,24 @@ class MemoryLedgerBackend implements LedgerBackend {
     if (record) record.status = 'returned';
   }
 
-  async unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool) {
+  async unsell(
+    eventId: string,
+    index: number,
+    returnId: string,
+    quantity: number,
+    to: Pool,
+    seats?: { holdId: string; names: readonly string[] },
+  ) {
     const mark = `${eventId}\u0000${index}\u0000${returnId}`;
     if (this.#returnMarks.has(mark)) return true;
     const partition = this.#partition(eventId, index);
     if (!partition || partition.sold < quantity) return false;
+    if (seats?.names.some((seat) => !Object.hasOwn(partition.seats, seat) || partition.seats[seat] !== seats.holdId)) {
+      return false;
+    }
     partition.sold -= quantity;
     partition[to] += quantity;
+    if (seats) unmap(partition, seats.holdId, seats.names);
     this.#returnMarks.add(mark);
     return true;
   }
@@ -288,26 +324,44 @@ class MemoryLedgerBackend implements LedgerBackend {
 
   async insertHold(hold: LedgerHold) {
     const existing = this.#holds.get(hold.id);
-    if (existing) return { hold: { ...existing, parts: [...existing.parts] }, inserted: false };
-    this.#holds.set(hold.id, { ...hold, parts: [...hold.parts] });
-    return { hold: { ...hold, parts: [...hold.parts] }, inserted: true };
+    if (existing) return { hold: copyHold(existing), inserted: false };
+    this.#holds.set(hold.id, copyHold(hold));
+    return { hold: copyHold(hold), inserted: true };
   }
 
   async getHold(holdId: string) {
     const hold = this.#holds.get(holdId);
-    return hold ? { ...hold, parts: [...hold.parts] } : undefined;
+    return hold ? copyHold(hold) : undefined;
   }
 
   async transitionHold(
     holdId: string,
     from: readonly LedgerHold['status'][],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended' | 'seats'>>,
     liveAt?: number,
   ) {
     const hold = this.#holds.get(holdId);
     if (!hold || !from.includes(hold.status)) return false;
     if (liveAt !== undefined && !(hold.expiresAt > liveAt)) return false;
-    Object.assign(hold, set.parts ? { ...set, parts: [...set.parts] } : set);
+    Object.assign(hold, set);
+    if (set.parts) hold.parts = [...set.parts];
+    if (set.seats) hold.seats = [...set.seats];
     return true;
   }
+}
+
+/** A copy of an entry (its seat list too): records go in and out by value. */
+function copyEntry(entry: PartitionEntry): PartitionEntry {
+  return entry.seats ? { ...entry, seats: [...entry.seats] } : { ...entry };
+}
+
+/** A copy of a hold (its `parts` and `seats` too). */
+function copyHold(hold: LedgerHold): LedgerHold {
+  return { ...hold, parts: [...hold.parts], seats: hold.seats ? [...hold.seats] : null };
+}
+
+/** Unmaps the seats still mapped to `holdId`. */
+function unmap(partition: PartitionDoc, holdId: string, seats: readonly string[]): void {
+  for (const seat of seats)
+    if (Object.hasOwn(partition.seats, seat) && partition.seats[seat] === holdId) delete partition.seats[seat];
 }

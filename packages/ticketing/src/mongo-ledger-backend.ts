@@ -21,9 +21,12 @@ import type {
  * `insertOne` on one small document, with no `arrayFilters`, no `$pull` with a condition and no
  * partial or TTL index, so it runs on MongoDB and on FerretDB 1.24 alike:
  *
- * - take: `updateOne({ _id, free: { $gte: q }, 'entries.<hold>': { $exists: false } },
- *   { $inc: { free: -q, version: 1 }, $set: { 'entries.<hold>': … }, $min: { nextExpiry } })`;
- * - settle: `updateOne({ _id, 'entries.<hold>.quantity': q }, { $unset: { 'entries.<hold>': '' }, $inc: { free | sold: q } })`;
+ * - take: `updateOne({ _id, free: { $gte: q }, 'entries.<hold>': { $exists: false }[, 'seats.<seat>': { $exists: false } …] },
+ *   { $inc: { free: -q, version: 1 }, $set: { 'entries.<hold>': …[, 'seats.<seat>': hold …] }, $min: { nextExpiry } })`;
+ * - settle: `updateOne({ _id, 'entries.<hold>.quantity': q }, { $unset: { 'entries.<hold>': ''[, 'seats.<seat>': '' …] }, $inc: { free | sold: q } })`
+ *   (seats stay mapped when sold);
+ * - seat return: `updateOne({ _id, sold: { $gte: q }, 'returns.<id>': { $exists: false }, 'seats.<seat>': hold … },
+ *   { $inc: { sold: -q, free: q }, $unset: { 'seats.<seat>': '' … }, $set: { 'returns.<id>': q } })`;
  * - user limit: `updateOne({ _id, units: { $lte: limit - q }, 'entries.<hold>': { $exists: false } }, { $inc: { units: q }, … })`;
  * - hold transitions: `updateOne({ _id, status: { $in: from }[, expiresAt: { $gt: now }] }, { $set })`.
  *
@@ -45,7 +48,8 @@ function userId(eventId: string, user: string): string {
 }
 
 function decodeEntries<T>(raw: unknown): Record<string, T> {
-  const out: Record<string, T> = {};
+  // No prototype: a seat may be called `__proto__`.
+  const out = Object.create(null) as Record<string, T>;
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, T>)) out[fromFieldKey(key)] = value;
   return out;
 }
@@ -125,34 +129,63 @@ class MongoLedgerBackend implements LedgerBackend {
     const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document);
     if (!raw) return undefined;
     const { _id, ...rest } = raw;
-    return { ...(rest as PartitionDoc), entries: decodeEntries<PartitionEntry>(raw.entries) };
+    return {
+      ...(rest as PartitionDoc),
+      entries: decodeEntries<PartitionEntry>(raw.entries),
+      seats: decodeEntries<string>(raw.seats),
+    };
   }
 
-  async readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined> {
+  async readSeatMap(eventId: string, index: number, holdId: string, source: Pool, quantity: number) {
+    const key = fieldKey(holdId);
+    const raw = await this.#partitions.findOne(
+      { _id: partitionId(eventId, index), [source]: { $gte: quantity } } as Document,
+      { projection: { seats: 1, [`entries.${key}`]: 1 } },
+    );
+    if (!raw) return undefined;
+    const entry = (raw.entries as Record<string, PartitionEntry> | undefined)?.[key];
+    return { seats: decodeEntries<string>(raw.seats), entry: entry ? storedEntry(entry) : undefined };
+  }
+
+  async readSeats(eventId: string, index: number, seats: readonly string[]) {
+    const projection: Document = { nextExpiry: 1 };
+    for (const seat of seats) projection[`seats.${fieldKey(seat)}`] = 1;
+    const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, { projection });
+    return {
+      owners: decodeEntries<string>(raw?.seats),
+      nextExpiry: (raw?.nextExpiry as number | undefined) ?? Number.MAX_SAFE_INTEGER,
+    };
+  }
+
+  async readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined> {
     const key = `entries.${fieldKey(holdId)}`;
     const raw = await this.#partitions.findOne({ _id: partitionId(eventId, index) } as Document, {
       projection: { [key]: 1 },
     });
     const entry = (raw?.entries as Record<string, PartitionEntry> | undefined)?.[fieldKey(holdId)];
-    return entry?.quantity;
+    return entry ? storedEntry(entry) : undefined;
   }
 
-  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number> {
+  async take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool) {
     const key = `entries.${fieldKey(holdId)}`;
-    const written = await this.#partitions.updateOne(
-      { _id: partitionId(eventId, index), [source]: { $gte: entry.quantity }, [key]: { $exists: false } } as Document,
-      {
-        $inc: { [source]: -entry.quantity, version: 1, ...(entry.offer ? { offered: entry.quantity } : {}) },
-        $set: {
-          [key]: entry.offer
-            ? { quantity: entry.quantity, expiresAt: entry.expiresAt, offer: true }
-            : { quantity: entry.quantity, expiresAt: entry.expiresAt },
-        },
-        $min: { nextExpiry: entry.expiresAt },
-      },
-    );
-    if (written.matchedCount === 1) return entry.quantity;
-    return (await this.readEntry(eventId, index, holdId)) ?? 0;
+    const filter: Document = {
+      _id: partitionId(eventId, index),
+      [source]: { $gte: entry.quantity },
+      [key]: { $exists: false },
+    };
+    const stored = storedEntry(entry);
+    const set: Document = { [key]: stored };
+    for (const seat of entry.seats ?? []) {
+      filter[`seats.${fieldKey(seat)}`] = { $exists: false };
+      set[`seats.${fieldKey(seat)}`] = holdId;
+    }
+    const written = await this.#partitions.updateOne(filter, {
+      $inc: { [source]: -entry.quantity, version: 1, ...(entry.offer ? { offered: entry.quantity } : {}) },
+      $set: set,
+      $min: { nextExpiry: entry.expiresAt },
+    });
+    if (written.matchedCount === 1) return stored;
+    return this.readEntry(eventId, index, holdId);
   }
 
   async settleEntry(
@@ -161,11 +194,14 @@ class MongoLedgerBackend implements LedgerBackend {
     holdId: string,
     quantity: number,
     to: Pool | 'sold',
+    seats?: readonly string[],
     offer = false,
   ) {
     const key = `entries.${fieldKey(holdId)}`;
+    const unset: Document = { [key]: '' };
+    if (to !== 'sold') for (const seat of seats ?? []) unset[`seats.${fieldKey(seat)}`] = '';
     await this.#partitions.updateOne({ _id: partitionId(eventId, index), [`${key}.quantity`]: quantity } as Document, {
-      $unset: { [key]: '' },
+      $unset: unset,
       $inc: offer ? { [to]: quantity, offered: -quantity } : { [to]: quantity },
     });
   }
@@ -280,12 +316,26 @@ class MongoLedgerBackend implements LedgerBackend {
     await this.#returns.updateOne({ _id: returnId } as Document, { $set: { status: 'returned' } });
   }
 
-  async unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool) {
+  async unsell(
+    eventId: string,
+    index: number,
+    returnId: string,
+    quantity: number,
+    to: Pool,
+    seats?: { holdId: string; names: readonly string[] },
+  ) {
     const mark = `returns.${fieldKey(returnId)}`;
-    const written = await this.#partitions.updateOne(
-      { _id: partitionId(eventId, index), sold: { $gte: quantity }, [mark]: { $exists: false } } as Document,
-      { $inc: { sold: -quantity, [to]: quantity }, $set: { [mark]: quantity } },
-    );
+    const filter: Document = { _id: partitionId(eventId, index), sold: { $gte: quantity }, [mark]: { $exists: false } };
+    const update: Document = { $inc: { sold: -quantity, [to]: quantity }, $set: { [mark]: quantity } };
+    if (seats && seats.names.length > 0) {
+      const unset: Document = {};
+      for (const seat of seats.names) {
+        filter[`seats.${fieldKey(seat)}`] = seats.holdId;
+        unset[`seats.${fieldKey(seat)}`] = '';
+      }
+      update.$unset = unset;
+    }
+    const written = await this.#partitions.updateOne(filter, update);
     if (written.matchedCount === 1) return true;
     const marked = await this.#partitions.findOne(
       { _id: partitionId(eventId, index), [mark]: { $exists: true } } as Document,
@@ -399,13 +449,13 @@ class MongoLedgerBackend implements LedgerBackend {
     const raw = await this.#holds.findOne({ _id: holdId } as Document);
     if (!raw) return undefined;
     const { _id, ...rest } = raw;
-    return rest as LedgerHold;
+    return { ...(rest as LedgerHold), seats: (raw.seats as string[] | null | undefined) ?? null };
   }
 
   async transitionHold(
     holdId: string,
     from: readonly LedgerHold['status'][],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended' | 'seats'>>,
     liveAt?: number,
   ) {
     const filter: Document = { _id: holdId, status: { $in: [...from] } };
@@ -413,6 +463,14 @@ class MongoLedgerBackend implements LedgerBackend {
     const written = await this.#holds.updateOne(filter, { $set: set });
     return written.matchedCount === 1;
   }
+}
+
+/** An entry as stored: the seats only when it has any (general-admission entries stay two fields). */
+function storedEntry(entry: PartitionEntry): PartitionEntry {
+  const stored: PartitionEntry = { quantity: entry.quantity, expiresAt: entry.expiresAt };
+  if (entry.offer) stored.offer = true;
+  if (entry.seats) stored.seats = [...entry.seats];
+  return stored;
 }
 
 function isDuplicateKey(error: unknown): boolean {

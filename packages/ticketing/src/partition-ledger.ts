@@ -7,11 +7,22 @@
  * with the sale.
  *
  * Documents:
- * - partition `{ eventId, index, capacity, free, pooled, sold, entries: { <holdId>: { quantity, expiresAt } }, nextExpiry, version }`:
+ * - partition `{ eventId, index, capacity, free, pooled, sold, entries: { <holdId>: { quantity, expiresAt[, seats] } }, seats: { <seat>: <holdId> }, nextExpiry, version }`:
  *   `free + pooled + sold + Σ entries = capacity` after every single write (`pooled`: units
  *   reserved for the waitlist, which only offers take); a take is
  *   `{ _id, free: { $gte: q }, entries.<hold>: { $exists: false } } → $inc { free: -q }, $set entry`.
  *   Bounded: at most `capacity` entries (every live hold has at least one unit).
+ * - seats (seated events): partition `k` holds seats `[k * partitionSize, (k + 1) * partitionSize)`
+ *   of the seat map, in seat-map order. The partition's `seats` map names the hold of every seat
+ *   that is held or sold (key: the seat name as a field key, see `field-key.ts`); a seat absent
+ *   from it is unmapped. The map and the counters are orthogonal: `free + pooled` = unmapped
+ *   seats, `sold + Σ entries` = mapped seats, after every single write. A take of seats adds
+ *   `seats.<key>: { $exists: false }` for each seat to its condition and `$set seats.<key>: hold`
+ *   to its update; a release or expiry unsets the hold's seats in the write that frees its units;
+ *   a sale keeps them (they now mean sold to that hold); a return unsets exactly the returned
+ *   seats in the write that moves their units back. A hold naming no seats (and every waitlist
+ *   offer) gets seats picked from a read of the partition: the first run of adjacent free seats,
+ *   else the first free seats.
  * - hold `{ status, parts, quantity, expiresAt, settled, … }`: its status is the commit point;
  *   `parts` lists every partition that may hold one of its entries, written before the take.
  * - user counter `{ units, entries: { <holdId>: q } }` (events with a per-user limit): a take is
@@ -25,6 +36,8 @@
  *
  * @packageDocumentation
  */
+
+import { InvalidArgumentError } from './errors.js';
 
 /** A partition's unit counters that holds take from: `free` for the public, `pooled` for waitlist offers. */
 export type Pool = 'free' | 'pooled';
@@ -60,6 +73,12 @@ export interface LedgerHold {
   entryId: string | null;
   /** Whether `extend` already used the hold's one extension (absent on holds stored before it existed). */
   extended?: boolean;
+  /**
+   * The seats of a seated event's hold, in seat-map order (set when the hold is inserted if the
+   * buyer named them, else when it turns `active`); `null` for general admission. Returns do not
+   * change it: it records what the hold was given.
+   */
+  seats: string[] | null;
 }
 
 /** A waitlist entry's state in the ledger. */
@@ -103,6 +122,8 @@ export interface LedgerNotice {
   entryId: string;
   /** Units offered. */
   quantity: number;
+  /** The offer's seats (seated events), or `null`. */
+  seats?: string[] | null;
   /** Epoch ms. */
   expiresAt: number;
   /** Whether it was delivered. */
@@ -117,6 +138,8 @@ export interface PartitionEntry {
   expiresAt: number;
   /** Present (`true`) on a waitlist offer's entry (its units came from `pooled` and count in `offered`). */
   offer?: boolean;
+  /** The seats this entry holds in the partition (seated events only; `quantity` of them). */
+  seats?: string[];
 }
 
 /** A partition document: a slice of an event's capacity. */
@@ -137,6 +160,11 @@ export interface PartitionDoc {
   offered?: number;
   /** Live (or not yet repaired) reservations by hold id. */
   entries: Record<string, PartitionEntry>;
+  /**
+   * Seated events: the hold id of every held or sold seat of this partition, by seat name (absent:
+   * the seat is free or reserved for the waitlist as a count). Empty for general admission.
+   */
+  seats: Record<string, string>;
   /** A lower bound of the entries' `expiresAt` (`NO_EXPIRY` when none): repair looks only when it has passed. */
   nextExpiry: number;
   /** Incremented by every write that adds an entry (guards the `nextExpiry` recomputation). */
@@ -174,8 +202,8 @@ export interface LedgerReturn {
   holdId: string;
   /** Its buyer. */
   userId: string;
-  /** The partitions and units to give back, chosen when the return was recorded. */
-  steps: { index: number; quantity: number }[];
+  /** The partitions and units (and, seated, the seats) to give back, chosen when the return was recorded. */
+  steps: { index: number; quantity: number; seats?: string[] }[];
   /** `returning` until every step is applied. */
   status: 'returning' | 'returned';
 }
@@ -200,13 +228,46 @@ export interface LedgerBackend {
   partitionCounters(eventId: string, where?: PartitionFilter): Promise<PartitionCounters[]>;
   /** A whole partition document (bounded by its capacity), for repair and checks. */
   readPartition(eventId: string, index: number): Promise<PartitionDoc | undefined>;
-  /** The quantity of one entry, or `undefined`. */
-  readEntry(eventId: string, index: number, holdId: string): Promise<number | undefined>;
-  /** Takes `quantity` units of `source` for `holdId` unless it has an entry there; returns the entry's quantity now (0: not enough). */
-  take(eventId: string, index: number, holdId: string, entry: PartitionEntry, source: Pool): Promise<number>;
   /**
-   * Removes the entry when it has exactly `quantity`, adding it to `to` (and taking it off
-   * `offered` when `offer`: the entry was a waitlist offer's).
+   * What picking seats in a partition needs, if it has at least `quantity` units of `source`
+   * (else `undefined`, at the cost of a miss): its seat map and the hold's entry there. The read
+   * is bounded by the partition size; the entries of other holds are not read.
+   */
+  readSeatMap(
+    eventId: string,
+    index: number,
+    holdId: string,
+    source: Pool,
+    quantity: number,
+  ): Promise<{ seats: Record<string, string>; entry: PartitionEntry | undefined } | undefined>;
+  /**
+   * The holds the given seats of a partition are mapped to (`owners`; unmapped seats are absent)
+   * and the partition's `nextExpiry`: a read of those keys only.
+   */
+  readSeats(
+    eventId: string,
+    index: number,
+    seats: readonly string[],
+  ): Promise<{ owners: Record<string, string>; nextExpiry: number }>;
+  /** One entry (with its seats), or `undefined`. */
+  readEntry(eventId: string, index: number, holdId: string): Promise<PartitionEntry | undefined>;
+  /**
+   * Takes `entry.quantity` units of `source` for `holdId` unless it has an entry there, and, when
+   * `entry.seats` is given, maps those seats to `holdId` if every one of them is unmapped (one
+   * conditional write). Returns the hold's entry there now (`undefined`: not enough units, or a
+   * seat is taken).
+   */
+  take(
+    eventId: string,
+    index: number,
+    holdId: string,
+    entry: PartitionEntry,
+    source: Pool,
+  ): Promise<PartitionEntry | undefined>;
+  /**
+   * Removes the entry when it has exactly `quantity`, adding it to `to`; when `to` is a pool,
+   * the entry's `seats` are unmapped in the same write (a sale keeps them mapped). With `offer`
+   * (the entry was a waitlist offer's) the units also come off `offered`.
    */
   settleEntry(
     eventId: string,
@@ -214,6 +275,7 @@ export interface LedgerBackend {
     holdId: string,
     quantity: number,
     to: Pool | 'sold',
+    seats?: readonly string[],
     offer?: boolean,
   ): Promise<void>;
   /** Moves `quantity` units from one counter to the other if `from` has them; true when moved. */
@@ -249,9 +311,17 @@ export interface LedgerBackend {
   finishReturn(returnId: string): Promise<void>;
   /**
    * Moves `quantity` sold units back to `to` in one partition once per `returnId` (a marker
-   * `returns.<id>` is set in the same write); true when moved now or before.
+   * `returns.<id>` is set in the same write); with `seats`, only if every one of `seats.names` is
+   * mapped to `seats.holdId`, and they are unmapped in the same write. True when moved now or before.
    */
-  unsell(eventId: string, index: number, returnId: string, quantity: number, to: Pool): Promise<boolean>;
+  unsell(
+    eventId: string,
+    index: number,
+    returnId: string,
+    quantity: number,
+    to: Pool,
+    seats?: { holdId: string; names: readonly string[] },
+  ): Promise<boolean>;
   /** Removes the return marker from a partition. */
   clearReturn(eventId: string, index: number, returnId: string): Promise<void>;
   /** Takes `quantity` off the user's units for `holdId` once per `returnId`. */
@@ -282,7 +352,7 @@ export interface LedgerBackend {
   transitionHold(
     holdId: string,
     from: readonly LedgerHoldStatus[],
-    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended'>>,
+    set: Partial<Pick<LedgerHold, 'status' | 'parts' | 'expiresAt' | 'paymentId' | 'settled' | 'extended' | 'seats'>>,
     liveAt?: number,
   ): Promise<boolean>;
 }
@@ -305,7 +375,9 @@ export type ReserveOutcome =
   | { status: 'ok'; hold: LedgerHold }
   | { status: 'sold_out'; free: number }
   | { status: 'per_user_limit' }
-  | { status: 'not_live'; hold: LedgerHold };
+  | { status: 'not_live'; hold: LedgerHold }
+  /** Seated events: the requested seats that are not available (after read-time repair of expired holds). */
+  | { status: 'seat_taken'; seats: string[] };
 
 /** Outcome of {@link PartitionLedger.sell}. */
 export type SellOutcome =
@@ -320,6 +392,18 @@ export interface LedgerEvent {
   capacity: number;
   /** Most units per user, or `null`. */
   perUserLimit: number | null;
+  /**
+   * The seat map in display order (seated event: `capacity === seats.length`, names unique and
+   * non-empty, any characters), or `null`/absent for general admission. Partition `k` holds seats
+   * `[k * partitionSize, (k + 1) * partitionSize)`; adjacent means consecutive in this order.
+   */
+  seats?: readonly string[] | null;
+}
+
+/** A reservation request: `seats` names the exact seats (seated events), else the ledger picks. */
+export interface ReserveRequest extends Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt'> {
+  /** The seats to hold (`quantity` of them, all of the event's seat map), or `null`/absent to let the ledger pick. */
+  seats?: readonly string[] | null;
 }
 
 /** `nextExpiry` of a partition without entries (a finite number: stored as is by every server). */
@@ -350,6 +434,8 @@ export class PartitionLedger {
   readonly #offerTtlMs: number;
   readonly #observer: LedgerObserver;
   readonly #events = new Map<string, LedgerEvent>();
+  /** Seated events' seat maps with each seat's position (built once per event, in memory). */
+  readonly #layouts = new Map<string, SeatLayout>();
   /** Events whose freed units may be due to the waitlist (pumped at the end of the public call). */
   readonly #toPump = new Set<string>();
   #pumping = false;
@@ -370,8 +456,9 @@ export class PartitionLedger {
     this.#offerTtlMs = options.offerTtlMs ?? 900_000;
   }
 
-  /** Creates the partitions of an event (idempotent). */
+  /** Creates the partitions of an event (idempotent); a seated event's seats are split over them in seat-map order. */
   async createEvent(event: LedgerEvent): Promise<void> {
+    const layout = seatLayout(event);
     const partitions: PartitionDoc[] = [];
     for (let index = 0, left = event.capacity; left > 0; index++, left -= this.#partitionSize) {
       const capacity = Math.min(left, this.#partitionSize);
@@ -384,17 +471,30 @@ export class PartitionLedger {
         sold: 0,
         offered: 0,
         entries: {},
+        seats: {},
         nextExpiry: NO_EXPIRY,
         version: 0,
       });
     }
     await this.#backend.createPartitions(partitions);
-    this.#events.set(event.eventId, { ...event });
+    this.#know(event, layout);
   }
 
-  /** Registers an event created by another process (the ledger needs its limit). */
+  /** Registers an event created by another process (the ledger needs its limit and seat map). */
   knowEvent(event: LedgerEvent): void {
+    this.#know(event, seatLayout(event));
+  }
+
+  /** Remembers an event's limit and, seated, its seat layout. */
+  #know(event: LedgerEvent, layout: SeatLayout | null): void {
     this.#events.set(event.eventId, { ...event });
+    if (layout) this.#layouts.set(event.eventId, layout);
+    else this.#layouts.delete(event.eventId);
+  }
+
+  /** The partition of a seat position. */
+  #partitionOf(position: number): number {
+    return Math.floor(position / this.#partitionSize);
   }
 
   #event(eventId: string): LedgerEvent {
@@ -407,33 +507,61 @@ export class PartitionLedger {
    * Reserves `quantity` public units for a new hold (idempotent on `id`: a retry continues where
    * a crashed attempt stopped). Steps: insert the hold (`reserving`), take the user's units, then
    * per partition: record it in `parts`, take; finally `reserving → active`.
+   *
+   * Seated events: with `request.seats`, exactly those seats (all partitions recorded with the
+   * hold, one conditional take per partition; a seat held by an expired hold is repaired and the
+   * take retried once; if any seat is unavailable the whole hold is aborted and the outcome is
+   * `seat_taken` listing them). Without, the ledger picks `quantity` seats: adjacent seats within
+   * one partition when it can, else any free seats.
+   *
+   * @throws InvalidArgumentError when `seats` is given for a general-admission event, names an
+   * unknown seat or one twice, or does not have `quantity` seats.
    */
-  async reserve(
-    request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt'>,
-    now: number,
-  ): Promise<ReserveOutcome> {
+  async reserve(request: ReserveRequest, now: number): Promise<ReserveOutcome> {
     const outcome = await this.#reserve({ ...request, source: 'free', entryId: null }, now);
     await this.#pumpDue(now);
     return outcome;
   }
 
   async #reserve(
-    request: Pick<LedgerHold, 'id' | 'eventId' | 'userId' | 'quantity' | 'expiresAt' | 'source' | 'entryId'>,
+    request: ReserveRequest & Pick<LedgerHold, 'source' | 'entryId'>,
     now: number,
   ): Promise<ReserveOutcome> {
     const event = this.#event(request.eventId);
+    const layout = this.#layouts.get(request.eventId) ?? null;
     const source = request.source;
+    const named = request.seats == null ? null : namedSeats(layout, request.seats, request.quantity);
     // First guess: the whole hold from one partition picked by the hold id, recorded with the hold
     // itself, so an uncontended hold costs three writes (hold, take, activate) and no counter read.
+    // Named seats: their partitions are known, all recorded with the hold.
     const partitions = Math.ceil(event.capacity / this.#partitionSize);
-    const guess = request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    const guess = named === null && request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    if (named) {
+      // A refusal costs reads only: named seats held or sold by others (after repair) are reported
+      // before any write, unless the per-user limit may refuse first (then the full path decides).
+      const unavailable = await this.#unavailableSeats(
+        request.eventId,
+        request.id,
+        this.#byPartition(layout!, named),
+        now,
+      );
+      if (unavailable.length > 0 && (await this.#withinLimit(event, request.userId, request.quantity))) {
+        return { status: 'seat_taken', seats: unavailable };
+      }
+    }
+    const { seats: _, ...fields } = request;
     const { hold, inserted } = await this.#backend.insertHold({
-      ...request,
+      ...fields,
       status: 'reserving',
-      parts: guess >= 0 ? [guess] : [],
+      parts: named
+        ? [...new Set(named.map((seat) => this.#partitionOf(layout!.position.get(seat)!)))]
+        : guess >= 0
+          ? [guess]
+          : [],
       createdAt: now,
       paymentId: null,
       settled: false,
+      seats: named,
     });
     if (hold.status !== 'reserving') {
       const resolved = await this.resolve(hold, now);
@@ -449,19 +577,26 @@ export class PartitionLedger {
         return { status: 'per_user_limit' };
       }
     }
+    // The stored hold decides (a retry of a crashed attempt names the seats the first one named).
+    if (layout && hold.seats !== null) return this.#reserveNamed(hold, layout, now);
     const parts = new Set(hold.parts);
-    /** Units this hold has in each partition (a retry after a crash finds the earlier takes). */
-    const taken = new Map<number, number>();
+    /** This hold's entry in each partition (a retry after a crash finds the earlier takes). */
+    const taken = new Map<number, PartitionEntry>();
+    /** Seated holds of 2+ seats look for adjacent seats in a few partitions before taking any free seats. */
+    const adjacentIn = new Set<number>();
+    const wantsAdjacent = layout !== null && hold.quantity > 1;
     if (inserted && guess >= 0) {
-      const quantity = await this.#backend.take(hold.eventId, guess, hold.id, entryFor(hold, hold.quantity), source);
-      if (quantity > 0) taken.set(guess, quantity);
+      adjacentIn.add(guess);
+      const entry = await this.#takeUnits(hold, guess, hold.quantity, source, layout, wantsAdjacent);
+      if (entry === 'lost') return this.#lost(hold, now);
+      if (entry) taken.set(guess, entry);
     } else {
       for (const index of parts) {
-        const quantity = await this.#backend.readEntry(hold.eventId, index, hold.id);
-        if (quantity !== undefined) taken.set(index, quantity);
+        const entry = await this.#backend.readEntry(hold.eventId, index, hold.id);
+        if (entry !== undefined) taken.set(index, entry);
       }
     }
-    let got = sum(taken.values());
+    let got = sum([...taken.values()].map((e) => e.quantity));
     let repaired = false;
     for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
       // Only the partitions that have units of `source`: none at all once the event is sold out.
@@ -479,6 +614,25 @@ export class PartitionLedger {
         repaired = true;
         continue;
       }
+      if (wantsAdjacent && got === 0 && adjacentIn.size < ADJACENT_TRIES) {
+        // Partitions that could serve the whole hold, from the one the hold id picks: each is read
+        // (its seat map) and taken from only if it has a run of adjacent seats.
+        const whole = usable.filter((c) => c.free >= hold.quantity && !adjacentIn.has(c.index));
+        const seed = hashOf(hold.id) % Math.max(1, whole.length);
+        for (const c of [...whole.slice(seed), ...whole.slice(0, seed)]) {
+          if (adjacentIn.size >= ADJACENT_TRIES) break;
+          adjacentIn.add(c.index);
+          const record = () => this.#recordPart(hold, parts, c.index);
+          const entry = await this.#takeUnits(hold, c.index, hold.quantity, source, layout, true, record);
+          if (entry === 'lost') return this.#lost(hold, now);
+          if (entry) {
+            taken.set(c.index, entry);
+            got += entry.quantity;
+            break;
+          }
+        }
+        if (got >= hold.quantity) break;
+      }
       for (const step of plan(usable, hold.quantity - got, hashOf(hold.id))) {
         if (!parts.has(step.index)) {
           parts.add(step.index);
@@ -487,16 +641,11 @@ export class PartitionLedger {
             return this.#lost(hold, now);
           }
         }
-        const quantity = await this.#backend.take(
-          hold.eventId,
-          step.index,
-          hold.id,
-          entryFor(hold, step.quantity),
-          source,
-        );
-        if (quantity > 0) {
-          taken.set(step.index, quantity);
-          got += quantity;
+        const entry = await this.#takeUnits(hold, step.index, step.quantity, source, layout);
+        if (entry === 'lost') return this.#lost(hold, now);
+        if (entry) {
+          taken.set(step.index, entry);
+          got += entry.quantity;
         }
         if (got >= hold.quantity) break;
       }
@@ -505,22 +654,197 @@ export class PartitionLedger {
       await this.#abort(hold, now);
       return { status: 'sold_out', free: 0 };
     }
-    if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'active' }))) {
+    // Seated: the picked seats are recorded on the hold in the write that activates it.
+    const seats = layout
+      ? inSeatOrder(
+          layout,
+          [...taken.values()].flatMap((e) => e.seats ?? []),
+        )
+      : null;
+    if (
+      !(await this.#backend.transitionHold(
+        hold.id,
+        ['reserving'],
+        layout ? { status: 'active', seats } : { status: 'active' },
+      ))
+    ) {
       return this.#lost(hold, now);
     }
-    return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active' } };
+    return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active', seats } };
+  }
+
+  /** Records a partition in the hold's `parts` (before any take there); false when the hold is no longer `reserving`. */
+  async #recordPart(hold: LedgerHold, parts: Set<number>, index: number): Promise<boolean> {
+    if (parts.has(index)) return true;
+    parts.add(index);
+    return this.#backend.transitionHold(hold.id, ['reserving'], { parts: [...parts] });
+  }
+
+  /**
+   * One partition's take of `quantity` units for a hold naming no seats. General admission: one
+   * conditional write. Seated: read the partition's seat map (bounded by the partition size),
+   * pick seats (adjacent when it can; with `adjacentOnly`, nothing unless they are), take them
+   * conditionally; a lost race re-reads and picks again, a bounded number of times. `record`
+   * runs before the take (it records the partition in `parts`). Returns the hold's entry there,
+   * `undefined`, or `'lost'` when the hold stopped `reserving` under us.
+   */
+  async #takeUnits(
+    hold: LedgerHold,
+    index: number,
+    quantity: number,
+    source: Pool,
+    layout: SeatLayout | null,
+    adjacentOnly = false,
+    record: () => Promise<boolean> = async () => true,
+  ): Promise<PartitionEntry | undefined | 'lost'> {
+    const entry = entryFor(hold, quantity);
+    if (!layout) return this.#backend.take(hold.eventId, index, hold.id, entry, source);
+    for (let attempt = 0; attempt < SEAT_PICK_ATTEMPTS; attempt++) {
+      const view = await this.#backend.readSeatMap(hold.eventId, index, hold.id, source, quantity);
+      // Short of units (a miss reads nothing): only an entry of this hold made before can serve.
+      if (!view) return this.#backend.readEntry(hold.eventId, index, hold.id);
+      if (view.entry) return view.entry;
+      const start = index * this.#partitionSize;
+      const end = Math.min(start + this.#partitionSize, layout.seats.length);
+      // invariant: free + pooled = unmapped seats, so enough units in one read means enough seats.
+      const seats = pickSeats(layout.seats, start, end, view.seats, quantity, adjacentOnly);
+      if (!seats) return undefined;
+      if (!(await record())) return 'lost';
+      const taken = await this.#backend.take(hold.eventId, index, hold.id, { ...entry, seats }, source);
+      if (taken) return taken;
+    }
+    return undefined;
+  }
+
+  /**
+   * Takes the named seats of a seated hold, one conditional write per partition (all partitions
+   * were recorded with the hold). A take that fails on a partition whose entries may have expired
+   * repairs it and tries once more; any seat still unavailable aborts the whole hold (undoing the
+   * takes made) and reports every requested seat that is unavailable after repair.
+   */
+  async #reserveNamed(hold: LedgerHold, layout: SeatLayout, now: number): Promise<ReserveOutcome> {
+    const groups = this.#byPartition(layout, hold.seats!);
+    let failed = false;
+    for (const [index, seats] of groups) {
+      // A retry after a crash finds its earlier takes: `take` returns the entry already there.
+      const entry: PartitionEntry = { ...entryFor(hold, seats.length), seats };
+      let taken = await this.#backend.take(hold.eventId, index, hold.id, entry, hold.source);
+      if (!taken && (await this.#repairPartition(hold.eventId, index, now))) {
+        taken = await this.#backend.take(hold.eventId, index, hold.id, entry, hold.source);
+      }
+      if (!taken) {
+        failed = true;
+        break;
+      }
+    }
+    if (!failed) {
+      if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'active' }))) {
+        return this.#lost(hold, now);
+      }
+      return { status: 'ok', hold: { ...hold, status: 'active' } };
+    }
+    await this.#abort(hold, now);
+    const unavailable = await this.#unavailableSeats(hold.eventId, hold.id, groups, now);
+    if (unavailable.length > 0) return { status: 'seat_taken', seats: unavailable };
+    // Every seat is unmapped but the units are reserved for the waitlist (or a race freed them just now).
+    const counters = await this.#backend.partitionCounters(hold.eventId, { field: hold.source, atLeast: 1 });
+    return { status: 'sold_out', free: sum(counters.map((c) => c[hold.source])) };
+  }
+
+  /** Seats grouped by partition, partitions in index order, seats in the given order. */
+  #byPartition(layout: SeatLayout, seats: readonly string[]): Map<number, string[]> {
+    const groups = new Map<number, string[]>();
+    for (const seat of seats) {
+      const index = this.#partitionOf(layout.position.get(seat)!);
+      groups.set(index, [...(groups.get(index) ?? []), seat]);
+    }
+    return new Map([...groups].sort(([a], [b]) => a - b));
+  }
+
+  /**
+   * The requested seats held or sold by a hold other than `holdId`, in seat-map order: a read of
+   * those seat keys per partition; a partition whose entries may have expired is repaired and
+   * read again first when one of them is mapped.
+   */
+  async #unavailableSeats(
+    eventId: string,
+    holdId: string,
+    groups: ReadonlyMap<number, readonly string[]>,
+    now: number,
+  ): Promise<string[]> {
+    const unavailable: string[] = [];
+    for (const [index, seats] of groups) {
+      let view = await this.#backend.readSeats(eventId, index, seats);
+      const others = () =>
+        seats.filter((seat) => {
+          const owner = ownerOf(view.owners, seat);
+          return owner !== undefined && owner !== holdId;
+        });
+      if (others().length > 0 && view.nextExpiry <= now) {
+        await this.#repairPartitions(eventId, [{ index, nextExpiry: view.nextExpiry }], now);
+        view = await this.#backend.readSeats(eventId, index, seats);
+      }
+      unavailable.push(...others());
+    }
+    return unavailable;
+  }
+
+  /** Repairs one partition if its earliest entry may have expired; true when it looked. */
+  async #repairPartition(eventId: string, index: number, now: number): Promise<boolean> {
+    const due = await this.#backend.partitionCounters(eventId, { indexes: [index], expiredBy: now });
+    if (due.length === 0) return false;
+    await this.#repairPartitions(eventId, due, now);
+    return true;
+  }
+
+  /** Whether the user's stored units leave room for `quantity` more (always, without a limit). */
+  async #withinLimit(event: LedgerEvent, userId: string, quantity: number): Promise<boolean> {
+    if (event.perUserLimit === null) return true;
+    const user = await this.#backend.readUser(event.eventId, userId);
+    return (user?.units ?? 0) + quantity <= event.perUserLimit;
   }
 
   /** Someone else decided the hold while we reserved (it timed out): settle and report. */
   async #lost(hold: LedgerHold, now: number): Promise<ReserveOutcome> {
     const current = await this.resolve((await this.#backend.getHold(hold.id))!, now);
+    await this.#freeLateTakes(current);
     return current.status === 'active' ? { status: 'ok', hold: current } : { status: 'not_live', hold: current };
   }
 
   async #abort(hold: LedgerHold, now: number): Promise<void> {
-    await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
+    const ours = await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
     const current = await this.#backend.getHold(hold.id);
-    if (current) await this.resolve(current, now);
+    if (!current) return;
+    const resolved = await this.resolve(current, now);
+    if (!ours) await this.#freeLateTakes(resolved);
+  }
+
+  /**
+   * A reserving hold that someone else decided (its reserving timeout or expiry passed while this
+   * call was still taking) may have been settled before this call's last takes landed in
+   * partitions it had recorded: those entries (and user units) are freed now. Idempotent; only
+   * for holds decided not to be sold.
+   */
+  async #freeLateTakes(hold: LedgerHold): Promise<void> {
+    if (hold.status === 'reserving' || hold.status === 'active' || hold.status === 'sold') return;
+    let to: Pool | undefined;
+    for (const index of hold.parts) {
+      const entry = await this.#backend.readEntry(hold.eventId, index, hold.id);
+      if (entry === undefined) continue;
+      to ??= (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
+      await this.#backend.settleEntry(
+        hold.eventId,
+        index,
+        hold.id,
+        entry.quantity,
+        to,
+        entry.seats,
+        entry.offer === true,
+      );
+      this.#toPump.add(hold.eventId);
+    }
+    if (this.#event(hold.eventId).perUserLimit !== null)
+      await this.#backend.userGive(hold.eventId, hold.userId, hold.id);
   }
 
   /**
@@ -594,13 +918,22 @@ export class PartitionLedger {
     const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
     for (const index of current.parts) {
       // A hold with one partition took all its units there in one take (all or nothing), so its
-      // entry, if still there, holds exactly `quantity`: no read needed (settleEntry checks it).
-      const quantity =
+      // entry, if still there, holds exactly its quantity and seats: no read needed (settleEntry
+      // checks the quantity).
+      const entry: Pick<PartitionEntry, 'quantity' | 'seats'> | undefined =
         current.parts.length === 1 && current.status !== 'rejected'
-          ? current.quantity
+          ? { quantity: current.quantity, ...(current.seats ? { seats: current.seats } : {}) }
           : await this.#backend.readEntry(current.eventId, index, current.id);
-      if (quantity !== undefined) {
-        await this.#backend.settleEntry(current.eventId, index, current.id, quantity, to, current.source === 'pooled');
+      if (entry !== undefined) {
+        await this.#backend.settleEntry(
+          current.eventId,
+          index,
+          current.id,
+          entry.quantity,
+          to,
+          entry.seats,
+          current.source === 'pooled',
+        );
       }
     }
     if (!sold && this.#event(current.eventId).perUserLimit !== null) {
@@ -744,6 +1077,7 @@ export class PartitionLedger {
             holdId,
             entryId: entry.id,
             quantity: entry.quantity,
+            seats: outcome.hold.seats,
             expiresAt: outcome.hold.expiresAt,
             delivered: false,
           };
@@ -774,12 +1108,45 @@ export class PartitionLedger {
    * return document records the partitions first; each partition moves its sold units back with a
    * marker in the same write, so a retry after a crash at any step applies each step once. The
    * units go to the waitlist's pool while anyone waits.
+   *
+   * Seated events: `seats` names exactly the sold seats given back (`quantity` of them, all the
+   * hold's and still sold to it, else nothing happens and the result is false); their seat keys
+   * are unmapped in the writes that move their units. Without `seats`, the first `quantity` of
+   * the hold's seats still sold to it are given back.
+   *
+   * @throws InvalidArgumentError when `seats` is given for a general-admission event, names a seat
+   * twice, or does not have `quantity` seats.
    */
-  async returnUnits(holdId: string, returnId: string, quantity: number, now: number): Promise<boolean> {
-    const hold = await this.#backend.getHold(holdId);
-    if (hold?.status !== 'sold') return false;
+  async returnUnits(
+    holdId: string,
+    returnId: string,
+    quantity: number,
+    now: number,
+    seats?: readonly string[],
+  ): Promise<boolean> {
+    const stored = await this.#backend.getHold(holdId);
+    if (stored?.status !== 'sold') return false;
+    // A sale a crash left unsettled is settled first: its units are sold units before any goes back.
+    const hold = await this.resolve(stored, now);
+    const layout = this.#layouts.get(hold.eventId) ?? null;
+    if (seats !== undefined && !layout) {
+      throw new InvalidArgumentError('seats', 'absent for a general-admission event', seats);
+    }
     const recorded = await this.#backend.getReturn(returnId);
     if (recorded) return this.#applyReturn(hold, recorded, now);
+    if (layout) {
+      const steps = await this.#seatReturnSteps(hold, layout, quantity, seats);
+      if (!steps) return false;
+      const record = await this.#backend.insertReturn({
+        id: returnId,
+        eventId: hold.eventId,
+        holdId,
+        userId: hold.userId,
+        steps,
+        status: 'returning',
+      });
+      return this.#applyReturn(hold, record, now);
+    }
     // The hold's own partitions first (they hold its sold units unless other returns took them).
     const own = await this.#backend.partitionCounters(hold.eventId, {
       indexes: hold.parts,
@@ -817,7 +1184,8 @@ export class PartitionLedger {
       const to: Pool = (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
       let applied = true;
       for (const step of record.steps) {
-        applied = (await this.#backend.unsell(hold.eventId, step.index, returnId, step.quantity, to)) && applied;
+        const seats = step.seats ? { holdId, names: step.seats } : undefined;
+        applied = (await this.#backend.unsell(hold.eventId, step.index, returnId, step.quantity, to, seats)) && applied;
       }
       // Another return took the last sold units of a chosen partition first: not finished, reported.
       if (!applied) return false;
@@ -836,6 +1204,36 @@ export class PartitionLedger {
     return true;
   }
 
+  /**
+   * The steps of a seated return: the named seats (or the first `quantity` of the hold's seats)
+   * grouped by partition, each still sold to the hold (read from its partitions: those seats'
+   * keys only); `null` when a seat is not the hold's or no longer sold to it.
+   */
+  async #seatReturnSteps(
+    hold: LedgerHold,
+    layout: SeatLayout,
+    quantity: number,
+    named: readonly string[] | undefined,
+  ): Promise<{ index: number; quantity: number; seats: string[] }[] | null> {
+    const own = new Set(hold.seats ?? []);
+    const wanted = named === undefined ? null : namedSeats(layout, named, quantity);
+    if (wanted?.some((seat) => !own.has(seat))) return null;
+    const groups = this.#byPartition(layout, wanted ?? hold.seats ?? []);
+    const steps: { index: number; quantity: number; seats: string[] }[] = [];
+    let left = quantity;
+    for (const [index, seats] of groups) {
+      if (left === 0) break;
+      // The hold is settled (resolved above): a seat mapped to it is sold to it.
+      const { owners } = await this.#backend.readSeats(hold.eventId, index, seats);
+      const stillSold = seats.filter((seat) => ownerOf(owners, seat) === hold.id);
+      if (wanted && stillSold.length !== seats.length) return null;
+      const give = stillSold.slice(0, left);
+      if (give.length > 0) steps.push({ index, quantity: give.length, seats: give });
+      left -= give.length;
+    }
+    return left === 0 ? steps : null;
+  }
+
   /** Undelivered offer notices (the outbox), oldest first. */
   pendingNotices(limit: number): Promise<LedgerNotice[]> {
     return this.#backend.pendingNotices(limit);
@@ -847,7 +1245,11 @@ export class PartitionLedger {
   }
 
   /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
-  async #repairPartitions(eventId: string, counters: readonly PartitionCounters[], now: number): Promise<boolean> {
+  async #repairPartitions(
+    eventId: string,
+    counters: readonly Pick<PartitionCounters, 'index' | 'nextExpiry'>[],
+    now: number,
+  ): Promise<boolean> {
     let freed = false;
     /** Whether anyone waits, asked once per repair pass (the pass itself adds nobody to the line). */
     let waiting: boolean | undefined;
@@ -871,12 +1273,48 @@ export class PartitionLedger {
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
           next = Math.min(next, hold.expiresAt);
         } else if (hold.status !== 'sold') {
+          // Settled before and still here: a late take of a call that crashed before freeing it.
+          if (stored.settled) await this.#freeLateTakes(hold);
           freed = true;
         }
       }
       await this.#backend.setNextExpiry(eventId, counter.index, partition.version, next);
     }
     return freed;
+  }
+
+  /** The seat-map problems of one partition of a seated event (see {@link PartitionLedger.check}). */
+  #checkSeats(partition: PartitionDoc, layout: SeatLayout, known: ReadonlyMap<string, LedgerHold>): string[] {
+    const problems: string[] = [];
+    const { index } = partition;
+    const mapped = Object.entries(partition.seats ?? {});
+    const inEntries = sum(Object.values(partition.entries).map((e) => e.quantity));
+    if (mapped.length !== partition.sold + inEntries) {
+      problems.push(`partition ${index}: ${mapped.length} mapped seats != sold ${partition.sold} + held ${inEntries}`);
+    }
+    for (const [seat, holdId] of mapped) {
+      const position = layout.position.get(seat);
+      if (position === undefined || this.#partitionOf(position) !== index) {
+        problems.push(`partition ${index}: seat ${seat} does not belong to it`);
+      }
+      const entry = partition.entries[holdId];
+      const hold = known.get(holdId);
+      const inEntry = entry?.seats?.includes(seat) ?? false;
+      const soldTo = hold?.status === 'sold' && (hold.seats?.includes(seat) ?? false);
+      if (!inEntry && !soldTo)
+        problems.push(`partition ${index}: seat ${seat} mapped to ${holdId}, which neither holds nor bought it`);
+    }
+    for (const [holdId, entry] of Object.entries(partition.entries)) {
+      const seats = entry.seats ?? [];
+      if (seats.length !== entry.quantity) {
+        problems.push(`partition ${index}: entry of ${holdId} lists ${seats.length} seats for ${entry.quantity} units`);
+      }
+      for (const seat of seats) {
+        if (ownerOf(partition.seats, seat) !== holdId)
+          problems.push(`partition ${index}: seat ${seat} of ${holdId}'s entry is not mapped to it`);
+      }
+    }
+    return problems;
   }
 
   /** Settles the user's holds that are due; returns how many were freed. */
@@ -996,14 +1434,20 @@ export class PartitionLedger {
    * Checks the ledger's invariants for an event: per partition `free + pooled + sold + Σ entries
    * = capacity`, no negative counter; every entry belongs to a known hold; every settled hold has
    * no entries left; every active hold's entries sum to its quantity; user counters equal the sum
-   * of their entries and stay within the limit. Returns the problems found.
+   * of their entries and stay within the limit. Seated events, per partition: mapped seats =
+   * `sold + Σ entries`; every mapped seat lies in the partition and belongs to an entry of that
+   * partition listing it or to a `sold` hold (among `holds`) listing it; every entry's seats are
+   * mapped to its hold, `quantity` of them. Returns the problems found.
    */
   async check(eventId: string, holds: readonly LedgerHold[]): Promise<string[]> {
     const event = this.#event(eventId);
+    const layout = this.#layouts.get(eventId) ?? null;
     const problems: string[] = [];
     const byHold = new Map<string, number>();
+    const known = new Map(holds.map((h) => [h.id, h]));
     for (const counter of await this.#backend.partitionCounters(eventId)) {
       const partition = (await this.#backend.readPartition(eventId, counter.index))!;
+      if (layout) problems.push(...this.#checkSeats(partition, layout, known));
       let inEntries = 0;
       let inOffers = 0;
       for (const [holdId, entry] of Object.entries(partition.entries)) {
@@ -1022,7 +1466,6 @@ export class PartitionLedger {
         );
       }
     }
-    const known = new Map(holds.map((h) => [h.id, h]));
     for (const [holdId, units] of byHold) {
       const hold = known.get(holdId);
       if (!hold) problems.push(`entries of unknown hold ${holdId}`);
@@ -1048,6 +1491,89 @@ export class PartitionLedger {
     }
     return problems;
   }
+}
+
+/** A seated event's seat map and each seat's position in it. */
+interface SeatLayout {
+  /** The seat map in display order. */
+  seats: readonly string[];
+  /** Seat name → position in `seats`. */
+  position: Map<string, number>;
+}
+
+/** How many partitions a seated hold of 2+ seats reads looking for adjacent seats before taking any free seats. */
+const ADJACENT_TRIES = 3;
+
+/** How many times a pick of seats in one partition is re-read and retried after losing a race. */
+const SEAT_PICK_ATTEMPTS = 8;
+
+/** The layout of a seated event, `null` for general admission; throws on a malformed seat map. */
+function seatLayout(event: LedgerEvent): SeatLayout | null {
+  if (event.seats == null) return null;
+  if (!Array.isArray(event.seats) || event.seats.length !== event.capacity) {
+    throw new InvalidArgumentError('seats', `an array of ${event.capacity} seat names (the capacity)`, event.seats);
+  }
+  const position = new Map<string, number>();
+  event.seats.forEach((seat, i) => {
+    if (typeof seat !== 'string' || seat === '') {
+      throw new InvalidArgumentError(`seats[${i}]`, 'a non-empty string', seat);
+    }
+    if (position.has(seat)) throw new InvalidArgumentError(`seats[${i}]`, 'a seat name not used before', seat);
+    position.set(seat, i);
+  });
+  return { seats: [...event.seats], position };
+}
+
+/** Validates the seats a request names (`quantity` distinct seats of the map) and returns them in seat-map order. */
+function namedSeats(layout: SeatLayout | null, seats: readonly string[], quantity: number): string[] {
+  if (!layout) throw new InvalidArgumentError('seats', 'null or absent for a general-admission event', seats);
+  if (!Array.isArray(seats) || seats.length !== quantity) {
+    throw new InvalidArgumentError('seats', `an array of ${quantity} seat names (the quantity)`, seats);
+  }
+  for (const seat of seats) {
+    if (!layout.position.has(seat)) throw new InvalidArgumentError('seats', "names of the event's seats", seat);
+  }
+  if (new Set(seats).size !== seats.length) {
+    throw new InvalidArgumentError('seats', 'distinct seat names', seats);
+  }
+  return inSeatOrder(layout, seats);
+}
+
+/** The hold a seat is mapped to (own keys only: a seat may be called `constructor`). */
+function ownerOf(mapped: Record<string, string>, seat: string): string | undefined {
+  return Object.hasOwn(mapped, seat) ? mapped[seat] : undefined;
+}
+
+/** The seats sorted by their position in the seat map. */
+function inSeatOrder(layout: SeatLayout, seats: readonly string[]): string[] {
+  return [...seats].sort((a, b) => layout.position.get(a)! - layout.position.get(b)!);
+}
+
+/**
+ * Picks `quantity` unmapped seats among `seats[start, end)` (one partition): the first run of
+ * `quantity` adjacent ones, else (unless `adjacentOnly`) the first unmapped ones in seat-map order
+ * (as `EventInventory` picks on the whole map: a block when there is one, else the first free
+ * seats). `null` when there are none such. O(partition size).
+ */
+function pickSeats(
+  seats: readonly string[],
+  start: number,
+  end: number,
+  mapped: Record<string, string>,
+  quantity: number,
+  adjacentOnly = false,
+): string[] | null {
+  const first: string[] = [];
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    if (Object.hasOwn(mapped, seats[i]!)) {
+      run = 0;
+      continue;
+    }
+    if (++run === quantity) return seats.slice(i - quantity + 1, i + 1);
+    if (first.length < quantity) first.push(seats[i]!);
+  }
+  return first.length === quantity && !adjacentOnly ? first : null;
 }
 
 /** The line position of an entry id (`<eventId>#<seq>`). */

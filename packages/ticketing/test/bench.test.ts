@@ -35,9 +35,14 @@ it('the partitioned-ledger benchmark runs (quick): bytes per operation stay unde
   expect(out).toMatch(/holds\/s, 5,000 holds/);
   const largest = Number(/partition ([\d,]+) B/.exec(out)![1]!.replaceAll(',', ''));
   expect(largest).toBeLessThan(256 * 1024);
+  const seatedLargest = /largest seated document.*: partition ([\d,]+) B/.exec(out)![1]!;
+  expect(Number(seatedLargest.replaceAll(',', ''))).toBeLessThan(256 * 1024);
   if (out.includes('skipped (MONGODB_URI not set)')) return;
   const rows = [...out.matchAll(/^\| ([^|]+) \| ([\d,]+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
   expect(rows.length).toBe(10);
   for (const row of rows) expect(Number(row[4]!.replaceAll(',', ''))).toBeLessThan(4096);
+  const seated = [...out.matchAll(/^\| ([^|]+) \| (\d+) \| ([\d,]+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
+  expect(seated.length).toBe(14);
+  for (const row of seated) expect(Number(row[5]!.replaceAll(',', ''))).toBeLessThan(4096);
   expect(out).toMatch(/oversold 0$/m);
 }, 300_000);

@@ -17,27 +17,32 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
+/** Field names are own properties only (a field may be called `constructor` or `__proto__`, as on a server). */
 function getPath(doc: unknown, path: string): unknown {
   let current: unknown = doc;
   for (const part of path.split('.')) {
-    if (current === null || current === undefined) return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+function setOwn(doc: Doc, key: string, value: unknown): void {
+  Object.defineProperty(doc, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function setPath(doc: Doc, path: string, value: unknown): void {
   const parts = path.split('.');
   let current = doc;
   for (const part of parts.slice(0, -1)) {
-    let next = current[part];
+    let next = Object.hasOwn(current, part) ? current[part] : undefined;
     if (next === null || typeof next !== 'object') {
       next = {};
-      current[part] = next;
+      setOwn(current, part, next);
     }
     current = next as Doc;
   }
-  current[parts.at(-1)!] = value;
+  setOwn(current, parts.at(-1)!, value);
 }
 
 function unsetPath(doc: Doc, path: string): void {
