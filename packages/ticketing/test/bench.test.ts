@@ -46,3 +46,27 @@ it('the partitioned-ledger benchmark runs (quick): bytes per operation stay unde
   for (const row of seated) expect(Number(row[5]!.replaceAll(',', ''))).toBeLessThan(4096);
   expect(out).toMatch(/oversold 0$/m);
 }, 300_000);
+
+it('the mongoStore benchmark runs (quick): every API call sends under 4 KB, the same at both sizes, and the wire sale keeps every invariant', async () => {
+  const { main: storeMain } = await import('../bench/mongo-store.bench.js');
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  try {
+    await storeMain({ quick: true });
+  } finally {
+    spy.mockRestore();
+  }
+  const out = lines.join('\n');
+  if (out.includes('skipped (MONGODB_URI not set)')) return;
+  const rows = [...out.matchAll(/^\| ([^|]+) \| ([\d,]+) \| (\d+) \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
+  expect(rows.length).toBe(14);
+  const sent = (row: RegExpMatchArray) => Number(row[4]!.replaceAll(',', ''));
+  for (const row of rows) expect(sent(row)).toBeLessThan(4096);
+  // constant bytes: each operation sends the same at 1,000 and at 3,000 sold
+  for (let i = 0; i < 7; i++)
+    expect({ op: rows[i]![1], sent: sent(rows[i]!) }).toEqual({ op: rows[i + 7]![1], sent: sent(rows[i + 7]!) });
+  expect(out).toMatch(/seated flash sale over the wire: 10 seats, 40 buyers/);
+  expect(out).toMatch(/oversold 0/);
+}, 300_000);
