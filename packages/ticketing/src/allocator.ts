@@ -81,6 +81,20 @@ export type ExtendResult =
       state: HoldState['state'];
     };
 
+/** Result of {@link Allocator.release}. */
+export interface ReleaseResult {
+  /** Whether this call released the hold (`false`: it was not live). */
+  released: boolean;
+  /** Where the hold stands after the call. */
+  state: HoldState;
+}
+
+/** Result of {@link Allocator.tidy}. */
+export interface TidyResult {
+  /** The holds and offers this call found expired. */
+  expired: AllocationRecord[];
+}
+
 /** A waitlist entry and its place in line. */
 export interface WaitlistPlace {
   /** The entry. */
@@ -119,10 +133,10 @@ export interface Allocator {
   extend(eventId: string, holdId: string, graceMs: number, now: number): Promise<ExtendResult>;
   /** Decides a confirmed payment, once per hold, forever. */
   settle(eventId: string, request: SettleRequest, now: number): Promise<SettleResult>;
-  /** Frees a live hold or declines an offer; `released: false` when it was not live. `state` is where it stands after. */
-  release(eventId: string, holdId: string, now: number): Promise<{ released: boolean; state: HoldState }>;
+  /** Frees a live hold or declines an offer. */
+  release(eventId: string, holdId: string, now: number): Promise<ReleaseResult>;
   /** Finishes expired holds and offers and makes the offers that frees (the sweeper). */
-  tidy(eventId: string, now: number): Promise<{ expired: AllocationRecord[] }>;
+  tidy(eventId: string, now: number): Promise<TidyResult>;
   /** Gives back tickets of a sold hold (idempotent); the waitlist gets them first. */
   returnTickets(eventId: string, holdId: string, ticketIds: readonly string[], now: number): Promise<void>;
   /** Puts a user in line (idempotent per user while their entry waits or holds an offer). */

@@ -259,8 +259,8 @@ export function orderIdFor(holdId: string): string {
  * or changes nothing, which is what lets a store run it as one atomic single-document update
  * (the memory store in one synchronous turn, the MongoDB store as a compare-and-swap on `version`).
  *
- * Store implementers use it through {@link TicketingStore.updateEvent} and
- * {@link TicketingStore.readEvent}; applications never need it directly.
+ * `memoryStore`'s default layout runs it, one synchronous update per operation (through its
+ * {@link Allocator}); applications never need it directly.
  *
  * @example
  * ```ts

@@ -7,6 +7,16 @@
  *
  * @packageDocumentation
  */
+export type {
+  AllocationRequest,
+  Allocator,
+  AllocatorContext,
+  ExtendResult,
+  ReleaseResult,
+  SettleRequest,
+  TidyResult,
+  WaitlistPlace,
+} from './allocator.js';
 export {
   AdmissionError,
   EventExistsError,

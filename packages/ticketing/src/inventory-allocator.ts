@@ -3,13 +3,14 @@ import type {
   Allocator,
   AllocatorContext,
   ExtendResult,
+  ReleaseResult,
   SettleRequest,
+  TidyResult,
   WaitlistPlace,
 } from './allocator.js';
 import { UnknownEventError } from './errors.js';
 import type {
   AllocateResult,
-  AllocationRecord,
   EventDefinition,
   EventDocument,
   HoldState,
@@ -121,14 +122,14 @@ export class InventoryAllocator implements Allocator {
     return this.#update(eventId, (inventory, context) => inventory.settle(request, now, context));
   }
 
-  release(eventId: string, holdId: string, now: number): Promise<{ released: boolean; state: HoldState }> {
+  release(eventId: string, holdId: string, now: number): Promise<ReleaseResult> {
     return this.#update(eventId, (inventory, context) => {
       const { released } = inventory.release(holdId, now, context);
       return { released, state: inventory.holdState(holdId, now) };
     });
   }
 
-  tidy(eventId: string, now: number): Promise<{ expired: AllocationRecord[] }> {
+  tidy(eventId: string, now: number): Promise<TidyResult> {
     return this.#update(eventId, (inventory, context) => inventory.tidy(now, context));
   }
 

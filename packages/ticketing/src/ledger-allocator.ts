@@ -4,7 +4,9 @@ import type {
   Allocator,
   AllocatorContext,
   ExtendResult,
+  ReleaseResult,
   SettleRequest,
+  TidyResult,
   WaitlistPlace,
 } from './allocator.js';
 import { UnknownEventError } from './errors.js';
@@ -372,7 +374,7 @@ export class LedgerAllocator implements Allocator {
     return refusedFor(stored, request.paymentId);
   }
 
-  async release(eventId: string, holdId: string, now: number): Promise<{ released: boolean; state: HoldState }> {
+  async release(eventId: string, holdId: string, now: number): Promise<ReleaseResult> {
     await this.#event(eventId);
     const before = await this.#ledger.getHold(holdId, now);
     let released = false;
@@ -398,7 +400,7 @@ export class LedgerAllocator implements Allocator {
     return { released, state };
   }
 
-  async tidy(eventId: string, now: number): Promise<{ expired: AllocationRecord[] }> {
+  async tidy(eventId: string, now: number): Promise<TidyResult> {
     await this.#event(eventId);
     const expired: AllocationRecord[] = [];
     for (const counter of await this.#backend.partitionCounters(eventId, { expiredBy: now })) {
