@@ -228,16 +228,26 @@ export class PriorityQueue {
     }
   }
 
+  // A bucket turns non-empty and empty again on nearly every submit of an unloaded balancer:
+  // both moves shift in place, without `splice` (which allocates the array of removed items).
+
   #activate(bucket: Bucket): void {
     const nonEmpty = this.#nonEmpty;
     let i = nonEmpty.length;
-    while (i > 0 && (nonEmpty[i - 1] as Bucket).priority < bucket.priority) i--;
-    nonEmpty.splice(i, 0, bucket);
+    nonEmpty.push(bucket);
+    while (i > 0 && (nonEmpty[i - 1] as Bucket).priority < bucket.priority) {
+      nonEmpty[i] = nonEmpty[i - 1] as Bucket;
+      i--;
+    }
+    nonEmpty[i] = bucket;
   }
 
   #deactivate(bucket: Bucket): void {
-    const index = this.#nonEmpty.indexOf(bucket);
-    if (index !== -1) this.#nonEmpty.splice(index, 1);
+    const nonEmpty = this.#nonEmpty;
+    const index = nonEmpty.indexOf(bucket);
+    if (index === -1) return;
+    for (let i = index + 1; i < nonEmpty.length; i++) nonEmpty[i - 1] = nonEmpty[i] as Bucket;
+    nonEmpty.pop();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * One side of the HTTP overhead bench, alone in its process, for `node --cpu-prof`: 30,000 batch
  * requests of 10 tasks, 48 in flight, to one mock server in another process, through one
- * `httpLlmClient` (`direct`) or a one-endpoint fleet (`fleet`). Prints the process's CPU per
+ * `httpLlmClient` without a timeout (`direct`) or with the fleet's 30 s one (`timed`), or a
+ * one-endpoint fleet (`fleet`). Prints the process's CPU per
  * request and each thread's share (main thread against V8's helper threads, which do much of
  * the garbage collection and are invisible in a `--cpu-prof` profile).
  *
@@ -15,7 +16,8 @@ import { httpLlmClient, type LlmClient, type LlmTask } from '@x/llm-batcher';
 import { createLlmFleet } from '../src/index.js';
 
 const side = process.argv[2];
-if (side !== 'direct' && side !== 'fleet') throw new Error(`Expected \`direct\` or \`fleet\`, got ${side}`);
+if (side !== 'direct' && side !== 'timed' && side !== 'fleet')
+  throw new Error(`Expected \`direct\`, \`timed\` or \`fleet\`, got ${side}`);
 const script = fileURLToPath(new URL('./mock-server-process.ts', import.meta.url));
 const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ latencyMs: 5 })], {
   stdio: ['pipe', 'pipe', 'inherit'],
@@ -29,7 +31,8 @@ const fleet =
         heartbeatIntervalMs: 1000,
       })
     : undefined;
-const client: LlmClient = fleet ?? httpLlmClient({ url: server.url });
+const client: LlmClient =
+  fleet ?? httpLlmClient({ url: server.url, ...(side === 'timed' ? { timeoutMs: 30_000 } : {}) });
 
 /** CPU time of each thread of this process so far, in µs (Linux; empty elsewhere). */
 function threadCpu(): Map<string, number> {

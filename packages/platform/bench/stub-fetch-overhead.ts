@@ -7,19 +7,36 @@
  * difference. Beside the HTTP figures of `fleet-overhead.bench.ts` it shows how much of the
  * fleet's cost over HTTP is the fleet's and the balancer's own work.
  *
- *   node --expose-gc --import tsx bench/stub-fetch-overhead.ts
+ * An optional argument, a number of KB, makes the stub touch one byte per 64-byte line of a
+ * buffer that large before it answers each request: it evicts from the CPU caches what the
+ * fleet's and the client's code and data had there, as the real `fetch` does between a request
+ * and its answer (Node's HTTP stack, its allocations and the collections they cause), so the
+ * same work is measured cold. 2048 is this machine's L2 cache per core.
+ *
+ *   node --expose-gc --import tsx bench/stub-fetch-overhead.ts [kb]
  */
 import { httpLlmClient, type LlmClient, type LlmTask } from '@x/llm-batcher';
 import { createLlmFleet } from '../src/index.js';
 
 const body = JSON.stringify({ results: Array.from({ length: 10 }, (_, i) => ({ id: `t${i}`, output: i })) });
 const answer = { ok: true, status: 200, headers: new Headers(), text: async () => body } as unknown as Response;
+const evict = new Uint8Array(Number(process.argv[2] ?? 0) * 1024);
+let touched = 0;
+/** Touches every cache line of `evict`. */
+function evictCaches(): void {
+  for (let i = 0; i < evict.length; i += 64) {
+    const value = (evict[i] as number) + 1;
+    evict[i] = value;
+    touched += value;
+  }
+}
 globalThis.fetch = ((_url: string, init: RequestInit) =>
   new Promise<Response>((resolve, reject) => {
     const signal = init.signal!;
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     setTimeout(() => {
+      if (evict.length > 0) evictCaches();
       signal.removeEventListener('abort', onAbort);
       resolve(answer);
     }, 2);
@@ -67,4 +84,5 @@ console.log(`fleet (30 s timeout)         ${quantile(viaFleet, 0.5)} µs/request
 console.log(
   `fleet − client               ${quantile(minus, 0.5)} (${quantile(minus, 0.25)} … ${quantile(minus, 0.75)}) µs/request, per round`,
 );
+if (evict.length > 0) console.log(`(${evict.length / 1024} KB evicted per request; checksum ${touched % 10})`);
 await fleet.close();
