@@ -661,16 +661,18 @@ export class PartitionLedger {
           [...taken.values()].flatMap((e) => e.seats ?? []),
         )
       : null;
-    if (
-      !(await this.#backend.transitionHold(
-        hold.id,
-        ['reserving'],
-        layout ? { status: 'active', seats } : { status: 'active' },
-      ))
-    ) {
+    // Every take is done, so the partitions holding an entry are known exactly: the active hold
+    // lists only those (a guessed partition that was full drops out), and its sale or release
+    // then touches one partition, without reading its entry, in the common case.
+    const held = [...taken.keys()].sort((x, y) => x - y);
+    const trimmed = held.length !== parts.size;
+    const activate: Parameters<LedgerBackend['transitionHold']>[2] = { status: 'active' };
+    if (layout) activate.seats = seats;
+    if (trimmed) activate.parts = held;
+    if (!(await this.#backend.transitionHold(hold.id, ['reserving'], activate))) {
       return this.#lost(hold, now);
     }
-    return { status: 'ok', hold: { ...hold, parts: [...parts], status: 'active', seats } };
+    return { status: 'ok', hold: { ...hold, parts: trimmed ? held : [...parts], status: 'active', seats } };
   }
 
   /** Records a partition in the hold's `parts` (before any take there); false when the hold is no longer `reserving`. */
