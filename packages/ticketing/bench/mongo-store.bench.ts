@@ -120,7 +120,9 @@ async function wireSale(db: Db, capacity: number, buyers: number): Promise<void>
     // progress on long runs (every 2,000 steps), to stderr so the report stays clean
     onStep: ({ step, now }) => {
       if (step % 2_000 === 0) {
-        process.stderr.write(`  step ${step}, virtual ${Math.round(now / 1000)} s, ${Math.round((performance.now() - start) / 1000)} s wall\n`);
+        process.stderr.write(
+          `  step ${step}, virtual ${Math.round(now / 1000)} s, ${Math.round((performance.now() - start) / 1000)} s wall\n`,
+        );
       }
     },
   });
