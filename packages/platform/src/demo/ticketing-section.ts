@@ -119,8 +119,11 @@ export const ticketingSection: DemoSection = {
             if (!(error instanceof SoldOutError)) throw error;
             soldOutAnswers++;
             if (random() < 0.3) {
+              // The slot is taken when the buyer joins, not when the answer arrives: answers of
+              // concurrent calls may come back in any order.
+              const slot = waitlistOrder.push('') - 1;
               const joined = await tix.joinWaitlist({ eventId, userId, quantity: 1 });
-              waitlistOrder.push(joined.entryId);
+              waitlistOrder[slot] = joined.entryId;
             }
             return;
           }
