@@ -448,7 +448,11 @@ export async function startMockLlmServer(options: MockLlmServerOptions = {}): Pr
     configure(next) {
       const nextRecord = checkObject('options', next);
       if ('port' in nextRecord) throw new InvalidArgumentError('Expected no `port` in `configure`, got one');
+      const before = windowMs();
       behaviour = resolveBehaviour(nextRecord, behaviour);
+      // A new window length starts a new window: the old counts (say, of a 1 s window that began
+      // on a whole minute) must not count against a new 60 s limit.
+      if (windowMs() !== before) windowStart = Number.NaN;
     },
     close() {
       if (closed) return Promise.resolve();
