@@ -326,12 +326,49 @@ export class LedgerAllocator implements Allocator {
       },
       now,
     );
-    if (reserved.status === 'ok') {
-      const lateSale = await this.#ledger.sell(lateId, request.paymentId, now);
-      if (lateSale?.status === 'sold') {
-        return this.#issued(eventId, request, lateSale.hold, now, 'late payment, inventory still available');
+    // The derived hold's own document decides, so concurrent confirmations (duplicates of one
+    // payment, or two payments for one hold) all follow one outcome: `active → sold` issues; a
+    // refusal needs the derived hold in a final state that is not `sold` (or made so first).
+    let current: LedgerHold | undefined =
+      reserved.status === 'ok' ? reserved.hold : await this.#backend.getHold(lateId);
+    for (let round = 0; round < 8; round++) {
+      if (current === undefined) {
+        // Refused before any hold document was written (named seats taken): write a final one.
+        const { hold, inserted } = await this.#backend.insertHold({
+          id: lateId,
+          eventId,
+          userId: request.userId,
+          quantity: request.quantity,
+          status: 'rejected',
+          parts: [],
+          createdAt: now,
+          expiresAt: now,
+          paymentId: null,
+          settled: true,
+          source: 'free',
+          entryId: null,
+          seats: null,
+        });
+        current = hold;
+        if (inserted) break;
+      } else if (current.status === 'active') {
+        const sale = await this.#ledger.sell(lateId, request.paymentId, now);
+        current = sale?.hold ?? (await this.#backend.getHold(lateId));
+      } else if (current.status === 'reserving') {
+        // Another confirmation is still reserving it: end that attempt (it will follow this outcome).
+        if (await this.#backend.transitionHold(lateId, ['reserving'], { status: 'rejected' })) {
+          current = await this.#ledger.resolve({ ...current, status: 'rejected' }, now);
+        } else {
+          current = await this.#backend.getHold(lateId);
+        }
+      } else {
+        break;
       }
-      if (lateSale?.status === 'already_paid') return { outcome: 'refused', reason: 'hold_already_paid' };
+    }
+    if (current?.status === 'sold') {
+      return current.paymentId === request.paymentId
+        ? this.#issued(eventId, request, current, now, 'late payment, inventory still available')
+        : { outcome: 'refused', reason: 'hold_already_paid' };
     }
     return this.#refuse(eventId, request, request.lateReason, now);
   }

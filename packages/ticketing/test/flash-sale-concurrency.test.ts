@@ -171,3 +171,49 @@ describe('flash sale on the partitioned layout (every store call interleaved)', 
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   }, 120_000);
 });
+
+describe('late payments on the partitioned layout under interleaving', () => {
+  it('duplicate and competing confirmations of expired holds, every store call interleaved: one decision per hold, one per payment', async () => {
+    const { createTicketing } = await import('../src/index.js');
+    for (let seed = 1; seed <= 40; seed++) {
+      let now = 1_700_000_000_000;
+      const refunds: string[] = [];
+      const tix = createTicketing({
+        store: jitteryStore(memoryStore({ layout: 'partitioned', partitionSize: 2 }), seeded(seed)),
+        clock: { now: () => now },
+        holdTtlMs: 1_000,
+        payments: { refund: async (paymentId) => void refunds.push(paymentId) },
+      });
+      await tix.createEvent({ id: 'e', name: 'E', capacity: 4, seats: ['A1', 'A2', 'A3', 'A4'] });
+      const holds = [
+        await tix.hold({ eventId: 'e', userId: 'u1', quantity: 2 }),
+        await tix.hold({ eventId: 'e', userId: 'u2', quantity: 1 }),
+      ];
+      now += 1_000; // both expired; seats free
+      const calls = holds.flatMap((hold, h) => [
+        ...Array.from({ length: 3 }, () => ({ hold, paymentId: `p${h}` })),
+        { hold, paymentId: `q${h}` },
+      ]);
+      const results = await Promise.all(
+        calls.map(({ hold, paymentId }) => tix.confirmPayment({ holdId: hold.id, paymentId, amount: 1 })),
+      );
+      const outcome = new Map<string, string>();
+      results.forEach((result, i) => {
+        const { paymentId } = calls[i]!;
+        const seen = outcome.get(paymentId);
+        if (seen !== undefined)
+          expect({ seed, paymentId, outcome: result.outcome }).toEqual({ seed, paymentId, outcome: seen });
+        outcome.set(paymentId, result.outcome);
+      });
+      for (const h of [0, 1]) {
+        // at most one payment per hold issued
+        expect([outcome.get(`p${h}`), outcome.get(`q${h}`)].filter((o) => o === 'issued').length).toBeLessThanOrEqual(
+          1,
+        );
+      }
+      const report = await tix.checkInvariants('e', { settled: true });
+      expect({ seed, failed: report.checks.filter((c) => !c.ok) }).toEqual({ seed, failed: [] });
+      expect(new Set(refunds).size).toBe(refunds.length);
+    }
+  }, 60_000);
+});

@@ -139,6 +139,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tic
       await expectInvariants(tix, 'f', true);
     });
 
+    it('concurrent confirmations of a late payment (duplicates, and a second payment) all follow one decision', async () => {
+      const { tix, clock, payments } = await setup();
+      await tix.createEvent({ id: 'e', name: 'E', capacity: 3 });
+      const a = await tix.hold({ eventId: 'e', userId: 'ada', quantity: 2 });
+      clock.advance(70_000); // expired, units still free: issue_if_available
+      const results = await Promise.all([
+        ...Array.from({ length: 4 }, () => tix.confirmPayment({ holdId: a.id, paymentId: 'pa', amount: 10 })),
+        tix.confirmPayment({ holdId: a.id, paymentId: 'pb', amount: 10 }),
+      ]);
+      const byPayment = (id: string) => results.filter((r, i) => (i < 4 ? 'pa' : 'pb') === id);
+      for (const id of ['pa', 'pb']) {
+        const outcomes = byPayment(id).map((r) => r.outcome);
+        expect(new Set(outcomes).size).toBe(1); // duplicates agree
+      }
+      // exactly one of the two payments bought the hold; the other is refunded once
+      const issued = results.filter((r) => r.outcome === 'issued');
+      expect(new Set(issued.map((r) => (r.outcome === 'issued' ? r.order.paymentId : '')))).toHaveProperty('size', 1);
+      expect(payments.calls).toHaveLength(1);
+      await expectInvariants(tix, 'e', true);
+    });
+
     it("latePaymentPolicy 'refund' refunds every payment after expiry", async () => {
       const { tix, clock } = await setup({ latePaymentPolicy: 'refund' });
       await tix.createEvent({ id: 'e', name: 'E', capacity: 10 });
