@@ -148,7 +148,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tic
         ...Array.from({ length: 4 }, () => tix.confirmPayment({ holdId: a.id, paymentId: 'pa', amount: 10 })),
         tix.confirmPayment({ holdId: a.id, paymentId: 'pb', amount: 10 }),
       ]);
-      const byPayment = (id: string) => results.filter((r, i) => (i < 4 ? 'pa' : 'pb') === id);
+      const byPayment = (id: string) => results.filter((_r, i) => (i < 4 ? 'pa' : 'pb') === id);
       for (const id of ['pa', 'pb']) {
         const outcomes = byPayment(id).map((r) => r.outcome);
         expect(new Set(outcomes).size).toBe(1); // duplicates agree
