@@ -380,7 +380,9 @@ class MongoLedgerBackend implements LedgerBackend {
   }
 
   async markDelivered(noticeId: string) {
-    await this.#outbox.updateOne({ _id: noticeId } as Document, { $set: { delivered: true } });
+    // Delivered notices are history (the audit log records the delivery): removed, as on the
+    // memory backend, so the outbox holds only what is pending and its query stays small.
+    await this.#outbox.deleteMany({ _id: noticeId } as Document);
   }
 
   async refreshEntry(eventId: string, index: number, holdId: string, expiresAt: number) {
