@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { mongoServerFlavor, mongoTestUri } from '@x/checks/mongo-test';
-import { BSON, type CommandStartedEvent, type CommandSucceededEvent, MongoClient } from 'mongodb';
+import { mongoTestUri } from '@x/checks/mongo-test';
+import { BSON } from 'mongodb';
 import { createTicketing } from '../src/index.js';
 import { memoryLedgerBackend } from '../src/memory-ledger-backend.js';
 import { mongoLedgerBackend } from '../src/mongo-ledger-backend.js';
 import { type LedgerBackend, PartitionLedger } from '../src/partition-ledger.js';
+import { connectMetered } from './metered-mongo.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -25,24 +25,8 @@ export async function main({ quick }: { quick: boolean }): Promise<void> {
     console.log('\nover the wire: skipped (MONGODB_URI not set)');
     return;
   }
-  const probe = await new MongoClient(mongoTestUri).connect();
-  const { ferretdb } = await mongoServerFlavor(probe.db('admin'));
-  await probe.close();
-  // FerretDB's updates are not atomic across connections: one connection there.
-  const client = await new MongoClient(mongoTestUri, {
-    monitorCommands: true,
-    ...(ferretdb ? { maxPoolSize: 1 } : {}),
-  }).connect();
-  const db = client.db(`x_ticketing_bench_${randomBytes(4).toString('hex')}`);
+  const { client, db, meter, ferretdb } = await connectMetered(mongoTestUri, 'x_ticketing_bench');
   try {
-    const meter = { sent: 0, received: 0, commands: 0 };
-    client.on('commandStarted', (event: CommandStartedEvent) => {
-      meter.sent += BSON.calculateObjectSize(event.command);
-      meter.commands++;
-    });
-    client.on('commandSucceeded', (event: CommandSucceededEvent) => {
-      meter.received += BSON.calculateObjectSize(event.reply as BSON.Document);
-    });
     console.log(
       `\nover the wire (${ferretdb ? 'FerretDB, one connection' : 'MongoDB'}), bytes per operation (command monitoring):`,
     );

@@ -101,48 +101,10 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
               .join(', ')}`,
   });
 
-  const ordersByPayment = new Map<string, Order[]>();
-  for (const order of orders) {
-    const list = ordersByPayment.get(order.paymentId) ?? [];
-    list.push(order);
-    ordersByPayment.set(order.paymentId, list);
-  }
   const refusals = new Map(event.refusals.map((r) => [r.holdId, r]));
   const sales = new Map(event.sales.map((s) => [s.holdId, s]));
-  const paymentProblems: string[] = [];
-  let issued = 0;
-  let refunded = 0;
-  let inFlight = 0;
-  for (const p of payments) {
-    const own = ordersByPayment.get(p.paymentId) ?? [];
-    if (p.status === 'issued') {
-      issued++;
-      if (own.length !== 1) paymentProblems.push(`${p.paymentId} issued with ${own.length} orders`);
-    } else if (p.status === 'refunded' || p.status === 'refunding') {
-      refunded++;
-      if (own.length !== 0) paymentProblems.push(`${p.paymentId} refunded and has an order`);
-    } else {
-      inFlight++;
-      if (own.length > 1) paymentProblems.push(`${p.paymentId} has ${own.length} orders`);
-    }
-    const sale = sales.get(p.holdId);
-    if (p.status === 'issued' && sale?.paymentId !== p.paymentId)
-      paymentProblems.push(`${p.paymentId} issued without its sale`);
-    if (p.status !== 'pending' && p.status !== 'issued' && sale?.paymentId === p.paymentId) {
-      paymentProblems.push(`${p.paymentId} refunded but its hold was sold to it`);
-    }
-    const refusal = refusals.get(p.holdId);
-    if (p.status === 'issued' && refusal?.paymentId === p.paymentId)
-      paymentProblems.push(`${p.paymentId} both issued and refused`);
-  }
-  checks.push({
-    name: 'payments',
-    ok: paymentProblems.length === 0,
-    detail:
-      paymentProblems.length === 0
-        ? `${payments.length} payment(s): ${issued} issued (one order each), ${refunded} refunded, ${inFlight} in flight`
-        : paymentProblems.slice(0, 5).join('; '),
-  });
+  const { check: paymentsCheck, inFlight } = checkPayments(payments, orders, sales, refusals);
+  checks.push(paymentsCheck);
 
   const orderProblems: string[] = [];
   const holdsWithOrders = new Set<string>();
@@ -213,4 +175,52 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
     });
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * The `payments` check of either layout: every issued payment has exactly one order and its hold
+ * was sold to it; a refunded one has no order, its hold was not sold to it, and it was never also
+ * refused-and-issued. `sales`/`refusals` map a hold id to the payment its sale or refusal names.
+ * Returns the check and the number of payments still in flight.
+ */
+export function checkPayments(
+  payments: readonly PaymentRecord[],
+  orders: readonly Order[],
+  sales: ReadonlyMap<string, { paymentId: string | null }>,
+  refusals: ReadonlyMap<string, { paymentId: string }>,
+): { check: InvariantCheck; inFlight: number } {
+  const ordersByPayment = new Map<string, number>();
+  for (const order of orders) ordersByPayment.set(order.paymentId, (ordersByPayment.get(order.paymentId) ?? 0) + 1);
+  const problems: string[] = [];
+  let issued = 0;
+  let refunded = 0;
+  let inFlight = 0;
+  for (const p of payments) {
+    const own = ordersByPayment.get(p.paymentId) ?? 0;
+    const sale = sales.get(p.holdId);
+    if (p.status === 'issued') {
+      issued++;
+      if (own !== 1) problems.push(`${p.paymentId} issued with ${own} orders`);
+      if (sale?.paymentId !== p.paymentId) problems.push(`${p.paymentId} issued without its sale`);
+      if (refusals.get(p.holdId)?.paymentId === p.paymentId) problems.push(`${p.paymentId} both issued and refused`);
+    } else if (p.status === 'refunded' || p.status === 'refunding') {
+      refunded++;
+      if (own !== 0) problems.push(`${p.paymentId} refunded and has an order`);
+      if (sale?.paymentId === p.paymentId) problems.push(`${p.paymentId} refunded but its hold was sold to it`);
+    } else {
+      inFlight++;
+      if (own > 1) problems.push(`${p.paymentId} has ${own} orders`);
+    }
+  }
+  return {
+    check: {
+      name: 'payments',
+      ok: problems.length === 0,
+      detail:
+        problems.length === 0
+          ? `${payments.length} payment(s): ${issued} issued (one order each), ${refunded} refunded, ${inFlight} in flight`
+          : problems.slice(0, 5).join('; '),
+    },
+    inFlight,
+  };
 }

@@ -23,6 +23,7 @@ import type {
 } from './event-inventory.js';
 import { orderIdFor } from './event-inventory.js';
 import type { InvariantCheck, InvariantReport } from './invariants.js';
+import { checkPayments } from './invariants.js';
 import {
   type LedgerBackend,
   type LedgerEntry,
@@ -601,37 +602,14 @@ export class LedgerAllocator implements Allocator {
       if (hold.status !== 'sold') continue;
       saleOfHold.set(hold.id.endsWith('~late') ? hold.id.slice(0, -'~late'.length) : hold.id, hold);
     }
-    const ordersByPayment = new Map<string, number>();
-    for (const order of orders) ordersByPayment.set(order.paymentId, (ordersByPayment.get(order.paymentId) ?? 0) + 1);
-    const paymentProblems: string[] = [];
-    let inFlight = 0;
-    let issued = 0;
-    let refunded = 0;
+    const refusals = new Map<string, RefusalRecord>();
     for (const p of payments) {
-      const own = ordersByPayment.get(p.paymentId) ?? 0;
-      const sale = saleOfHold.get(p.holdId);
-      if (p.status === 'issued') {
-        issued++;
-        if (own !== 1) paymentProblems.push(`${p.paymentId} issued with ${own} orders`);
-        if (sale?.paymentId !== p.paymentId) paymentProblems.push(`${p.paymentId} issued without its sale`);
-      } else if (p.status === 'refunded' || p.status === 'refunding') {
-        refunded++;
-        if (own !== 0) paymentProblems.push(`${p.paymentId} refunded and has an order`);
-        if (sale?.paymentId === p.paymentId)
-          paymentProblems.push(`${p.paymentId} refunded but its hold was sold to it`);
-      } else {
-        inFlight++;
-        if (own > 1) paymentProblems.push(`${p.paymentId} has ${own} orders`);
-      }
+      if (p.status !== 'issued' || refusals.has(p.holdId)) continue;
+      const refusal = await this.#records.getRefusal(p.holdId);
+      if (refusal) refusals.set(p.holdId, refusal);
     }
-    checks.push({
-      name: 'payments',
-      ok: paymentProblems.length === 0,
-      detail:
-        paymentProblems.length === 0
-          ? `${payments.length} payment(s): ${issued} issued (one order each), ${refunded} refunded, ${inFlight} in flight`
-          : paymentProblems.slice(0, 5).join('; '),
-    });
+    const { check: paymentsCheck, inFlight } = checkPayments(payments, orders, saleOfHold, refusals);
+    checks.push(paymentsCheck);
 
     const orderProblems: string[] = [];
     const holdsWithOrders = new Set<string>();

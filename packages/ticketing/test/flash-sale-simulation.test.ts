@@ -2,6 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatFlashSaleReport, InvalidArgumentError, memoryStore, simulateFlashSale } from '../src/index.js';
 
+/** Any small sale: seeds, sizes, rates, seats or not, with or without the sweeper. */
+const saleOptions = {
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  capacity: fc.integer({ min: 1, max: 40 }),
+  buyers: fc.integer({ min: 1, max: 250 }),
+  paymentFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
+  abandonRate: fc.double({ min: 0, max: 1, noNaN: true }),
+  returnRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  lateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  seated: fc.boolean(),
+  sweepIntervalMs: fc.constantFrom(0, 5_000),
+  holdTtlMs: fc.integer({ min: 2_000, max: 60_000 }),
+};
+
 describe('simulateFlashSale', () => {
   it('is deterministic for a seed (every count; only timings differ)', async () => {
     const options = {
@@ -61,26 +75,12 @@ describe('simulateFlashSale', () => {
 
   it('property: any seed and rates, with or without the sweeper, keep every invariant', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-          capacity: fc.integer({ min: 1, max: 40 }),
-          buyers: fc.integer({ min: 1, max: 250 }),
-          paymentFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
-          abandonRate: fc.double({ min: 0, max: 1, noNaN: true }),
-          returnRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          lateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          seated: fc.boolean(),
-          sweepIntervalMs: fc.constantFrom(0, 5_000),
-          holdTtlMs: fc.integer({ min: 2_000, max: 60_000 }),
-        }),
-        async (options) => {
-          const report = await simulateFlashSale({ ...options, fullCheckEvery: 10 });
-          expect(report.invariants.violations).toEqual([]);
-          expect(report.oversold).toBe(0);
-          expect(report.finalAvailable).toBe(options.capacity - report.sold);
-        },
-      ),
+      fc.asyncProperty(fc.record(saleOptions), async (options) => {
+        const report = await simulateFlashSale({ ...options, fullCheckEvery: 10 });
+        expect(report.invariants.violations).toEqual([]);
+        expect(report.oversold).toBe(0);
+        expect(report.finalAvailable).toBe(options.capacity - report.sold);
+      }),
       { numRuns: 40 },
     );
   }, 60_000);
@@ -89,18 +89,9 @@ describe('simulateFlashSale', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-          capacity: fc.integer({ min: 1, max: 40 }),
-          buyers: fc.integer({ min: 1, max: 250 }),
-          paymentFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
-          abandonRate: fc.double({ min: 0, max: 1, noNaN: true }),
-          returnRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
-          lateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
+          ...saleOptions,
           duplicateConfirmRate: fc.double({ min: 0, max: 0.5, noNaN: true }),
           waitlistRate: fc.double({ min: 0, max: 1, noNaN: true }),
-          seated: fc.boolean(),
-          sweepIntervalMs: fc.constantFrom(0, 5_000),
-          holdTtlMs: fc.integer({ min: 2_000, max: 60_000 }),
           partitionSize: fc.integer({ min: 1, max: 8 }),
         }),
         async ({ partitionSize, ...options }) => {
