@@ -96,7 +96,16 @@ async function wireSale(db: Db, capacity: number, buyers: number): Promise<void>
       : { waitlistRate: Number(process.env.WIRE_SALE_WAITLIST_RATE) }),
     // the final check reads every record; checks in between would dominate the run
     fullCheckEvery: 1_000_000_000,
-    store: mongoStore({ db, collectionPrefix: 'sale_' }),
+    // FerretDB stores a document as one JSON value and rewrites all of it on every update, so a
+    // take costs in proportion to its partition (a 1,000-seat partition with its seat map and
+    // entries is ~120 KB): WIRE_SALE_PARTITION_SIZE sets smaller partitions for long wire runs.
+    store: mongoStore({
+      db,
+      collectionPrefix: 'sale_',
+      ...(process.env.WIRE_SALE_PARTITION_SIZE === undefined
+        ? {}
+        : { partitionSize: Number(process.env.WIRE_SALE_PARTITION_SIZE) }),
+    }),
     // progress on long runs (every 2,000 steps), to stderr so the report stays clean
     onStep: ({ step, now }) => {
       if (step % 2_000 === 0) {
