@@ -14,7 +14,17 @@
 // Exits with the command's exit code (1 if the server could not be built or started).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +33,24 @@ const root = new URL('..', import.meta.url).pathname;
 const serverDir = join(root, 'tools', 'mongo-test-server');
 const cacheDir = join(root, 'node_modules', '.cache', 'mongo-test-server');
 const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * One change to FerretDB 1.24.2, for speed only: its SQLite backend looks a document up by `_id`
+ * only when the filter is exactly `{ _id }`, so every conditional update (`{ _id, status: … }`,
+ * the way the x stores write) scanned its whole collection, which made a large sale over the wire
+ * quadratic. The patch uses the `_id` lookup whenever the filter names a string or ObjectId `_id`;
+ * every handler filters the documents found with the whole filter afterwards (FilterIterator), so
+ * results are unchanged.
+ */
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB@v1.24.2';
+const FERRETDB_PATCHES = [
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
+    to: '\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")',
+    count: 2,
+  },
+];
 const STOP_TIMEOUT_MS = 5_000;
 
 const command = process.argv.slice(2);
@@ -63,7 +91,7 @@ function goVersion() {
 
 /** The cached binary for the current sources and Go version, built if missing. */
 function buildServer(version) {
-  const hash = createHash('sha256').update(version);
+  const hash = createHash('sha256').update(version).update(JSON.stringify(FERRETDB_PATCHES));
   for (const file of ['go.mod', 'go.sum', 'main.go'])
     hash.update(`\0${file}\0`).update(readFileSync(join(serverDir, file)));
   const binary = join(cacheDir, `mongo-test-server-${hash.digest('hex').slice(0, 16)}`);
@@ -72,11 +100,20 @@ function buildServer(version) {
   console.log(`mongo-test-server: building FerretDB 1.24.2 with ${version} (once; about a minute on a fresh machine)`);
   const partial = `${binary}.${process.pid}.partial`;
   const started = Date.now();
-  const result = spawnSync('go', ['build', '-trimpath', '-o', partial, '.'], {
+  // The module file used for the build replaces FerretDB with the patched copy.
+  const modFile = join(cacheDir, `go.patched.${process.pid}.mod`);
+  writeFileSync(
+    modFile,
+    `${readFileSync(join(serverDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patchedFerretDB()}\n`,
+  );
+  writeFileSync(modFile.replace(/\.mod$/, '.sum'), readFileSync(join(serverDir, 'go.sum')));
+  const result = spawnSync('go', ['build', '-trimpath', `-modfile=${modFile}`, '-o', partial, '.'], {
     cwd: serverDir,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, CGO_ENABLED: '0' },
   });
+  rmSync(modFile, { force: true });
+  rmSync(modFile.replace(/\.mod$/, '.sum'), { force: true });
   if (result.status !== 0) {
     rmSync(partial, { force: true });
     throw new Error(`\`go build\` in tools/mongo-test-server failed (exit ${result.status ?? result.signal})`);
@@ -84,6 +121,33 @@ function buildServer(version) {
   renameSync(partial, binary);
   console.log(`mongo-test-server: built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return binary;
+}
+
+/** A copy of the FerretDB module with {@link FERRETDB_PATCHES} applied, made once in the cache. */
+function patchedFerretDB() {
+  const key = createHash('sha256').update(JSON.stringify(FERRETDB_PATCHES)).digest('hex').slice(0, 16);
+  const target = join(cacheDir, `ferretdb-v1.24.2-${key}`);
+  if (existsSync(target)) return target;
+  const download = spawnSync('go', ['mod', 'download', '-json', FERRETDB_MODULE], {
+    cwd: serverDir,
+    encoding: 'utf8',
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  if (download.status !== 0) throw new Error(`\`go mod download ${FERRETDB_MODULE}\` failed: ${download.stderr}`);
+  const source = JSON.parse(download.stdout).Dir;
+  const partial = `${target}.${process.pid}.partial`;
+  cpSync(source, partial, { recursive: true });
+  for (const patch of FERRETDB_PATCHES) {
+    const file = join(partial, patch.file);
+    const text = readFileSync(file, 'utf8');
+    const found = text.split(patch.from).length - 1;
+    if (found !== patch.count)
+      throw new Error(`FerretDB patch: expected ${patch.count} matches in ${patch.file}, got ${found}`);
+    chmodSync(file, 0o644); // the module cache is read-only
+    writeFileSync(file, text.split(patch.from).join(patch.to));
+  }
+  renameSync(partial, target);
+  return target;
 }
 
 /**

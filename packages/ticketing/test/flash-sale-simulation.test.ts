@@ -107,6 +107,16 @@ describe('simulateFlashSale', () => {
     );
   }, 120_000);
 
+  it('capacityCheckEvery spaces the per-step capacity check', async () => {
+    const report = await simulateFlashSale({ capacity: 50, buyers: 1_000, seed: 3, capacityCheckEvery: 10 });
+    expect(report.invariants.continuousChecks).toBe(Math.floor(report.steps / 10));
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.oversold).toBe(0);
+    await expect(simulateFlashSale({ capacity: 1, buyers: 1, capacityCheckEvery: 0 })).rejects.toThrow(
+      'Expected `capacityCheckEvery` to be an integer from 1 and up, got `0` (number)',
+    );
+  });
+
   it('rejects bad options', async () => {
     await expect(simulateFlashSale({ capacity: 0, buyers: 1 })).rejects.toThrow(
       'Expected `capacity` to be an integer from 1 and up, got `0` (number)',
