@@ -12,6 +12,10 @@
 // reaches end of file: a parent that dies, even by SIGKILL, closes that pipe, so no orphan server
 // outlives the test run. FerretDB's own log goes to standard error (warnings and errors only).
 //
+// scripts/with-mongo-test-server.mjs builds it against a patched copy of the FerretDB module (a
+// lookup by `_id` for every filter that names one, not only for `{ _id }` alone: see the launcher);
+// `go build` here without it gives the same server, slower on conditional updates.
+//
 // (`go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that panics at
 // start, because its generated version file is not part of the module: FerretDB issue #2982.
 // Embedding the `ferretdb` package avoids that.)
