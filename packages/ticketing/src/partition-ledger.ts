@@ -433,6 +433,11 @@ export class PartitionLedger {
   readonly #reservingTimeoutMs: number;
   readonly #offerTtlMs: number;
   readonly #observer: LedgerObserver;
+  /**
+   * Per event and pool, the partitions that had units at this process's last counter read (a
+   * hint for the first guess only: a stale entry costs one failed take, never a wrong answer).
+   */
+  readonly #withUnits = new Map<string, number[]>();
   readonly #events = new Map<string, LedgerEvent>();
   /** Seated events' seat maps with each seat's position (built once per event, in memory). */
   readonly #layouts = new Map<string, SeatLayout>();
@@ -535,7 +540,15 @@ export class PartitionLedger {
     // itself, so an uncontended hold costs three writes (hold, take, activate) and no counter read.
     // Named seats: their partitions are known, all recorded with the hold.
     const partitions = Math.ceil(event.capacity / this.#partitionSize);
-    const guess = named === null && request.quantity <= this.#partitionSize ? hashOf(request.id) % partitions : -1;
+    // Among the partitions this process last saw with units of `source` (if any), so that near a
+    // sell-out a hold does not first try a partition known to be full and then read every counter.
+    const hint = this.#withUnits.get(`${request.eventId}\u0000${source}`);
+    const guess =
+      named === null && request.quantity <= this.#partitionSize
+        ? hint && hint.length > 0
+          ? hint[hashOf(request.id) % hint.length]!
+          : hashOf(request.id) % partitions
+        : -1;
     if (named) {
       // A refusal costs reads only: named seats held or sold by others (after repair) are reported
       // before any write, unless the per-user limit may refuse first (then the full path decides).
@@ -601,6 +614,10 @@ export class PartitionLedger {
     for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
       // Only the partitions that have units of `source`: none at all once the event is sold out.
       const counters = await this.#backend.partitionCounters(hold.eventId, { field: source, atLeast: 1 });
+      this.#withUnits.set(
+        `${hold.eventId}\u0000${source}`,
+        counters.filter((c) => c[source] >= hold.quantity).map((c) => c.index),
+      );
       const usable = counters
         .filter((c) => !taken.has(c.index) && c[source] > 0)
         .map((c) => ({ index: c.index, free: c[source] }));
