@@ -61,9 +61,17 @@ export interface LedgerLayoutOptions {
   partitionSize?: number;
 }
 
+/** Suffix of the hold a late payment reserves and buys in place of the paid one. */
+const LATE_SUFFIX = '~late';
+
 /** The sale hold of a payment that arrived after its hold ended (`issue_if_available`). */
 function lateHoldId(holdId: string): string {
-  return `${holdId}~late`;
+  return `${holdId}${LATE_SUFFIX}`;
+}
+
+/** The hold a buyer paid for, given the ledger hold that was sold (itself, or its late-payment hold). */
+function paidHoldId(soldHoldId: string): string {
+  return soldHoldId.endsWith(LATE_SUFFIX) ? soldHoldId.slice(0, -LATE_SUFFIX.length) : soldHoldId;
 }
 
 /** How long a late payment's hold lives between its reservation and its sale (both happen at once). */
@@ -600,7 +608,7 @@ export class LedgerAllocator implements Allocator {
     const saleOfHold = new Map<string, LedgerHold>();
     for (const hold of holds) {
       if (hold.status !== 'sold') continue;
-      saleOfHold.set(hold.id.endsWith('~late') ? hold.id.slice(0, -'~late'.length) : hold.id, hold);
+      saleOfHold.set(paidHoldId(hold.id), hold);
     }
     const refusals = new Map<string, RefusalRecord>();
     for (const p of payments) {
