@@ -135,8 +135,10 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
       if (root !== undefined && !isDenseId(root)) {
         throw new InvalidArgumentError('options.root', `an integer from 0 to ${MAX_DENSE_ID} for dense input`, root);
       }
+      // `-0` names node 0, and every id the index answers with is `+0` (an id is a slot here)
+      const denseRoot = root === undefined ? undefined : (root as number) + 0;
       try {
-        return (root === undefined ? readDenseAll(dense) : readDenseFromRoot(dense, root as number)) as ParentTable<Id>;
+        return (denseRoot === undefined ? readDenseAll(dense) : readDenseFromRoot(dense, denseRoot)) as ParentTable<Id>;
       } catch (error) {
         if (!(error instanceof SparseIds)) throw error;
       }
@@ -147,7 +149,7 @@ export function readTree<Id>(children: unknown, root: Id | undefined): ParentTab
         describe: (node) => `children[${node}]`,
         ids: 'dense',
       };
-      if (root !== undefined) return readKeyedFromRoot(source, root as number) as unknown as ParentTable<Id>;
+      if (denseRoot !== undefined) return readKeyedFromRoot(source, denseRoot) as unknown as ParentTable<Id>;
       const reader = new KeyedReader(source);
       for (let i = 0; i < length; i++) reader.add(i, dense[i]);
       return readKeyedAll(reader) as unknown as ParentTable<Id>;

@@ -297,6 +297,14 @@ function checkIndex(index: LcaIndex<unknown>, probes: unknown[]): void {
 }
 
 describe('arbitrary values at every entry point (issue #17)', () => {
+  it('a dense root of -0 is node 0, answered as +0, also when the tree is only its root (found by the property below)', () => {
+    for (const children of [[], [[1], []]]) {
+      const index = buildLcaIndex(children, { root: -0 }) as LcaIndex<number>;
+      expect(Object.is(index.root, 0)).toBe(true);
+      expect(Object.is(index.lca(index.root, index.root), 0)).toBe(true);
+    }
+  });
+
   it('build, construct and one-shot: an answer or a TreeLcaError, with reads proportional to the input', () => {
     fc.assert(
       fc.property(children, options, fc.array(hostile(), { maxLength: 4 }), (rawInput, rawOpts, rawProbes) => {
