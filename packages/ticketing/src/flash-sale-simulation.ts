@@ -554,15 +554,16 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
   };
   let steps = await scheduler.run(onStep);
   // Settle (needed without a sweeper): let everything live expire, hand freed units to the
-  // waitlist, and let those offers play out, until nothing is live.
+  // waitlist, and let those offers play out, until nothing is live. Expiry is settled before
+  // each look: a hold that expired unsettled counts as neither held nor offered, but settling
+  // it hands its units to the line, which makes new offers.
   for (;;) {
+    await tix.expireHolds({ eventId });
+    steps += await scheduler.run(onStep);
     const a = await tix.availability(eventId);
     if (a.held + a.offered === 0 && tasks.size === 0) break;
     scheduler.advance(Math.max(o.holdTtlMs + o.paymentGraceMs, o.offerTtlMs) + 1);
-    await tix.expireHolds({ eventId });
-    steps += await scheduler.run(onStep);
   }
-  await tix.expireHolds({ eventId });
   const wallMs = performance.now() - wallStart;
   const final = await tix.checkInvariants(eventId, { settled: true });
   recordReport(final, scheduler.now());

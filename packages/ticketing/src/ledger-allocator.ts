@@ -448,23 +448,7 @@ export class LedgerAllocator implements Allocator {
 
   async tidy(eventId: string, now: number): Promise<TidyResult> {
     await this.#event(eventId);
-    const expired: AllocationRecord[] = [];
-    for (const counter of await this.#backend.partitionCounters(eventId, { expiredBy: now })) {
-      const partition = await this.#backend.readPartition(eventId, counter.index);
-      if (!partition) continue;
-      for (const [holdId, entry] of Object.entries(partition.entries)) {
-        if (entry.expiresAt > now) continue;
-        const hold = await this.#ledger.getHold(holdId, now);
-        if (hold?.status === 'expired') expired.push(toAllocation(hold));
-      }
-      // The partition's earliest expiry from what is left, unless a take changed it meanwhile.
-      const after = await this.#backend.readPartition(eventId, counter.index);
-      if (after) {
-        let next = Number.MAX_SAFE_INTEGER;
-        for (const entry of Object.values(after.entries)) next = Math.min(next, entry.expiresAt);
-        if (next > now) await this.#backend.setNextExpiry(eventId, counter.index, after.version, next);
-      }
-    }
+    const expired = (await this.#ledger.expireDue(eventId, now)).map(toAllocation);
     await this.#ledger.pump(eventId, now);
     await this.#flush();
     return { expired };

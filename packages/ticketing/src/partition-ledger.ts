@@ -601,7 +601,7 @@ export class PartitionLedger {
     if (inserted && guess >= 0) {
       adjacentIn.add(guess);
       const entry = await this.#takeUnits(hold, guess, hold.quantity, source, layout, wantsAdjacent);
-      if (entry === 'lost') return this.#lost(hold, now);
+      if (entry === 'lost') return this.#lost(hold, now, parts);
       if (entry) taken.set(guess, entry);
     } else {
       for (const index of parts) {
@@ -625,7 +625,7 @@ export class PartitionLedger {
       if (free < hold.quantity - got) {
         const due = repaired ? [] : await this.#backend.partitionCounters(hold.eventId, { expiredBy: now });
         if (repaired || !(await this.#repairPartitions(hold.eventId, due, now))) {
-          await this.#abort(hold, now);
+          await this.#abort(hold, now, parts);
           return { status: 'sold_out', free };
         }
         repaired = true;
@@ -641,7 +641,7 @@ export class PartitionLedger {
           adjacentIn.add(c.index);
           const record = () => this.#recordPart(hold, parts, c.index);
           const entry = await this.#takeUnits(hold, c.index, hold.quantity, source, layout, true, record);
-          if (entry === 'lost') return this.#lost(hold, now);
+          if (entry === 'lost') return this.#lost(hold, now, parts);
           if (entry) {
             taken.set(c.index, entry);
             got += entry.quantity;
@@ -655,11 +655,11 @@ export class PartitionLedger {
           parts.add(step.index);
           // The partition is recorded before its take: after a crash, `parts` names every entry.
           if (!(await this.#backend.transitionHold(hold.id, ['reserving'], { parts: [...parts] }))) {
-            return this.#lost(hold, now);
+            return this.#lost(hold, now, parts);
           }
         }
         const entry = await this.#takeUnits(hold, step.index, step.quantity, source, layout);
-        if (entry === 'lost') return this.#lost(hold, now);
+        if (entry === 'lost') return this.#lost(hold, now, parts);
         if (entry) {
           taken.set(step.index, entry);
           got += entry.quantity;
@@ -668,7 +668,7 @@ export class PartitionLedger {
       }
     }
     if (got !== hold.quantity) {
-      await this.#abort(hold, now);
+      await this.#abort(hold, now, parts);
       return { status: 'sold_out', free: 0 };
     }
     // Seated: the picked seats are recorded on the hold in the write that activates it.
@@ -680,16 +680,17 @@ export class PartitionLedger {
       : null;
     // Every take is done, so the partitions holding an entry are known exactly: the active hold
     // lists only those (a guessed partition that was full drops out), and its sale or release
-    // then touches one partition, without reading its entry, in the common case.
+    // then touches one partition, without reading its entry, in the common case. The list is
+    // always written: a concurrent call reserving the same hold id (two pumps serving one offer,
+    // a retried idempotency key) may have recorded partitions of its own; whatever it took there
+    // is a stray that it frees when its next write finds the hold decided (see #lost).
     const held = [...taken.keys()].sort((x, y) => x - y);
-    const trimmed = held.length !== parts.size;
-    const activate: Parameters<LedgerBackend['transitionHold']>[2] = { status: 'active' };
+    const activate: Parameters<LedgerBackend['transitionHold']>[2] = { status: 'active', parts: held };
     if (layout) activate.seats = seats;
-    if (trimmed) activate.parts = held;
     if (!(await this.#backend.transitionHold(hold.id, ['reserving'], activate))) {
-      return this.#lost(hold, now);
+      return this.#lost(hold, now, parts);
     }
-    return { status: 'ok', hold: { ...hold, parts: trimmed ? held : [...parts], status: 'active', seats } };
+    return { status: 'ok', hold: { ...hold, parts: held, status: 'active', seats } };
   }
 
   /** Records a partition in the hold's `parts` (before any take there); false when the hold is no longer `reserving`. */
@@ -823,19 +824,51 @@ export class PartitionLedger {
     return (user?.units ?? 0) + quantity <= event.perUserLimit;
   }
 
-  /** Someone else decided the hold while we reserved (it timed out): settle and report. */
-  async #lost(hold: LedgerHold, now: number): Promise<ReserveOutcome> {
+  /**
+   * Someone else decided the hold while we reserved (it timed out, or a concurrent call reserving
+   * the same hold id activated or aborted it): free what this call took outside the decided
+   * hold's partitions, settle, and report. `ours` names the partitions this call recorded.
+   */
+  async #lost(hold: LedgerHold, now: number, ours: Iterable<number> = []): Promise<ReserveOutcome> {
     const current = await this.resolve((await this.#backend.getHold(hold.id))!, now);
+    await this.#freeStrays(current, ours);
     await this.#freeLateTakes(current);
     return current.status === 'active' ? { status: 'ok', hold: current } : { status: 'not_live', hold: current };
   }
 
-  async #abort(hold: LedgerHold, now: number): Promise<void> {
-    const ours = await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
+  async #abort(hold: LedgerHold, now: number, ours: Iterable<number> = []): Promise<void> {
+    const decided = await this.#backend.transitionHold(hold.id, ['reserving'], { status: 'rejected' });
     const current = await this.#backend.getHold(hold.id);
     if (!current) return;
     const resolved = await this.resolve(current, now);
-    if (!ours) await this.#freeLateTakes(resolved);
+    if (!decided) {
+      await this.#freeStrays(resolved, ours);
+      await this.#freeLateTakes(resolved);
+    }
+  }
+
+  /**
+   * Frees this hold's entries in partitions of `ours` that the decided hold does not list. Two
+   * calls reserving one hold id at once (two pumps serving one offer, on one server or two; a
+   * retried idempotency key) each take where they planned; the call that activates the hold
+   * lists exactly the partitions of its own takes, so an entry anywhere else is a stray that no
+   * sale or release would ever settle. A stray left by a call that crashed is freed by the next
+   * repair of its partition (see #repairPartitions).
+   */
+  async #freeStrays(hold: LedgerHold, ours: Iterable<number>): Promise<void> {
+    if (hold.status === 'reserving') return;
+    for (const index of new Set(ours)) {
+      if (hold.parts.includes(index)) continue;
+      const entry = await this.#backend.readEntry(hold.eventId, index, hold.id);
+      if (entry !== undefined) await this.#freeEntry(hold.eventId, index, hold.id, entry);
+    }
+  }
+
+  /** Frees one partition entry's units (to the waitlist's pool while anyone waits) and marks the event for a pump. */
+  async #freeEntry(eventId: string, index: number, holdId: string, entry: PartitionEntry, waiting?: boolean) {
+    const to: Pool = (waiting ?? (await this.#waiting(eventId))) ? 'pooled' : 'free';
+    await this.#backend.settleEntry(eventId, index, holdId, entry.quantity, to, entry.seats, entry.offer === true);
+    this.#toPump.add(eventId);
   }
 
   /**
@@ -1263,11 +1296,27 @@ export class PartitionLedger {
     return this.#backend.markDelivered(noticeId);
   }
 
-  /** Repairs partitions whose earliest entry may have expired; true when any unit was freed. */
+  /**
+   * The sweeper's pass (reads find the same holds expired without it): repairs every partition
+   * whose earliest entry has expired at `now`, settling the holds due and freeing strays. Returns
+   * the holds it found expired, each once. Serving the line is left to the caller.
+   */
+  async expireDue(eventId: string, now: number): Promise<LedgerHold[]> {
+    const expired = new Map<string, LedgerHold>();
+    const due = await this.#backend.partitionCounters(eventId, { expiredBy: now });
+    await this.#repairPartitions(eventId, due, now, expired);
+    return [...expired.values()];
+  }
+
+  /**
+   * Repairs partitions whose earliest entry may have expired; true when any unit was freed.
+   * Holds found expired (in a partition they list) are added to `expired`.
+   */
   async #repairPartitions(
     eventId: string,
     counters: readonly Pick<PartitionCounters, 'index' | 'nextExpiry'>[],
     now: number,
+    expired?: Map<string, LedgerHold>,
   ): Promise<boolean> {
     let freed = false;
     /** Whether anyone waits, asked once per repair pass (the pass itself adds nobody to the line). */
@@ -1287,13 +1336,19 @@ export class PartitionLedger {
         if (!stored) continue;
         waiting ??= await this.#waiting(eventId);
         const hold = await this.resolve(stored, now, waiting);
-        if (hold.status === 'active' || hold.status === 'reserving') {
+        if (hold.status !== 'reserving' && !hold.parts.includes(counter.index)) {
+          // A stray: taken by a call that reserved the same hold id as another and crashed before
+          // it could free it (the decided hold lists every partition it counts).
+          await this.#freeEntry(eventId, counter.index, holdId, entry, waiting);
+          freed = true;
+        } else if (hold.status === 'active' || hold.status === 'reserving') {
           // Extended by beginPayment after the entry was written: refresh the cached expiry.
           await this.#backend.refreshEntry(eventId, counter.index, holdId, hold.expiresAt);
           next = Math.min(next, hold.expiresAt);
         } else if (hold.status !== 'sold') {
           // Settled before and still here: a late take of a call that crashed before freeing it.
           if (stored.settled) await this.#freeLateTakes(hold);
+          if (hold.status === 'expired') expired?.set(hold.id, hold);
           freed = true;
         }
       }
@@ -1473,6 +1528,12 @@ export class PartitionLedger {
         inEntries += entry.quantity;
         if (entry.offer) inOffers += entry.quantity;
         byHold.set(holdId, (byHold.get(holdId) ?? 0) + entry.quantity);
+        const hold = known.get(holdId);
+        if (hold && hold.status !== 'reserving' && !hold.parts.includes(partition.index)) {
+          problems.push(
+            `partition ${partition.index}: stray entry of ${holdId} (${hold.status}), not in its partitions`,
+          );
+        }
       }
       const { index, free, pooled, sold, capacity } = partition;
       if (free < 0 || pooled < 0 || sold < 0) problems.push(`partition ${index}: negative counter`);

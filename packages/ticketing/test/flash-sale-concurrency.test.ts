@@ -217,3 +217,45 @@ describe('late payments on the partitioned layout under interleaving', () => {
     }
   }, 60_000);
 });
+
+describe('many small interleaved sales on the partitioned layout (concurrent pumps of one event)', () => {
+  it('300 seeds: partitions of 1 to 10 units, seated or not, with and without the sweeper: no unit or seat left attached to a finished hold', async () => {
+    const failed: string[] = [];
+    for (let seed = 101; seed <= 400; seed++) {
+      const random = seeded(seed * 7919);
+      const partitionSize = 1 + Math.floor(random() * 10);
+      const seated = random() < 0.5;
+      const sweepIntervalMs = random() < 0.5 ? 0 : 5_000;
+      const capacity = 20 + Math.floor(random() * 60);
+      const report = await simulateFlashSale({
+        capacity,
+        buyers: 1_000,
+        holdTtlMs: 20_000,
+        paymentFailureRate: 0.1,
+        abandonRate: 0.3,
+        returnRate: 0.2,
+        duplicateConfirmRate: 0.2,
+        lateConfirmRate: 0.2,
+        waitlistRate: 0.6,
+        perUserLimit: 4,
+        seated,
+        sweepIntervalMs,
+        seed,
+        fullCheckEvery: 100,
+        store: jitteryStore(memoryStore({ layout: 'partitioned', partitionSize }), seeded(seed)),
+      });
+      const problems = [
+        ...report.invariants.violations,
+        ...report.invariants.final.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+      ];
+      if (report.oversold !== 0) problems.push(`oversold ${report.oversold}`);
+      if (report.finalAvailable !== capacity - report.sold)
+        problems.push(`available ${report.finalAvailable} != ${capacity} - ${report.sold}`);
+      if (problems.length > 0)
+        failed.push(
+          `seed ${seed} (partitions of ${partitionSize}, ${seated ? 'seated' : 'GA'}, sweeper ${sweepIntervalMs > 0 ? 'on' : 'off'}): ${problems.slice(0, 3).join('; ')}`,
+        );
+    }
+    expect(failed).toEqual([]);
+  }, 600_000);
+});

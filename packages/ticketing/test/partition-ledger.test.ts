@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type LedgerBackend, PartitionLedger } from '../src/partition-ledger.js';
 import { allHolds, crashingBackend, describeOnLedgerBackends } from './partition-ledger-fixtures.js';
-import { seeded } from './store-wrappers.js';
+import { interleaved, seeded } from './store-wrappers.js';
 
 const TTL = 60_000;
 
@@ -112,6 +112,98 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       }
       for (const units of perUser.values()) expect(units).toBeLessThanOrEqual(6);
     });
+
+    it('two servers reserving one hold id at once (a retried idempotency key; two pumps serving one offer), every backend call interleaved: the hold ends with exactly its units, whatever the other call took is freed', async () => {
+      const runs = concurrency >= 400 ? 300 : 60;
+      for (let seed = 1; seed <= runs; seed++) {
+        const random = seeded(seed);
+        const backend = interleaved(await makeBackend(), random);
+        const [a, b] = [0, 1].map(() => new PartitionLedger(backend, { partitionSize: 3, reservingTimeoutMs: 5_000 }));
+        const event = { eventId: `e${seed}_${randomBytes(3).toString('hex')}`, capacity: 30, perUserLimit: 10 };
+        await a!.createEvent(event);
+        b!.knowEvent(event);
+        const { eventId } = event;
+        // Partitions partly taken, so the two calls' first guesses and plans can differ.
+        const ids: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          ids.push(`f${i}`);
+          await a!.reserve(hold(eventId, `f${i}`, `u${i}`, 1 + Math.floor(random() * 3), 0), 0);
+        }
+        const quantity = 1 + Math.floor(random() * 7);
+        const [x, y] = await Promise.all(
+          [a!, b!].map((ledger) => ledger.reserve(hold(eventId, 'x', 'ada', quantity, 0), 0)),
+        );
+        ids.push('x');
+        const context = { seed, quantity, a: x!.status, b: y!.status };
+        const holds = await allHolds(a!, ids, 0);
+        expect({ ...context, problems: await a!.check(eventId, holds) }).toEqual({ ...context, problems: [] });
+        const live = holds.filter((h) => h.status === 'active').reduce((s, h) => s + h.quantity, 0);
+        expect({ ...context, counts: await a!.counts(eventId, 0) }).toEqual({
+          ...context,
+          counts: { capacity: 30, sold: 0, held: live, pooled: 0, available: 30 - live },
+        });
+        // Sold or released, every unit is accounted for.
+        if (random() < 0.5) await b!.sell('x', 'pay', 1);
+        for (const id of ids) await a!.release(id, 1);
+        const after = await allHolds(a!, ids, 1);
+        const sold = after.filter((h) => h.status === 'sold').reduce((s, h) => s + h.quantity, 0);
+        expect({ ...context, problems: await a!.check(eventId, after) }).toEqual({ ...context, problems: [] });
+        expect({ ...context, counts: await a!.counts(eventId, 1) }).toEqual({
+          ...context,
+          counts: { capacity: 30, sold, held: 0, pooled: 0, available: 30 - sold },
+        });
+      }
+    }, 120_000);
+
+    it('one of two calls reserving one hold id crashes at any step (fault mix with interleaving): the sweep after expiry frees whatever it left, the event ends whole', async () => {
+      const seeds = concurrency >= 400 ? 100 : 10;
+      let crashes = 0;
+      for (let seed = 1; seed <= seeds; seed++) {
+        for (let failAt = 1; ; failAt++) {
+          const random = seeded(seed * 31 + failAt);
+          const shared = interleaved(await makeBackend(), random);
+          const { backend: crashing, plan } = crashingBackend(shared);
+          const a = new PartitionLedger(shared, { partitionSize: 3, reservingTimeoutMs: 5_000 });
+          const b = new PartitionLedger(crashing, { partitionSize: 3, reservingTimeoutMs: 5_000 });
+          const event = {
+            eventId: `e${seed}_${failAt}_${randomBytes(3).toString('hex')}`,
+            capacity: 30,
+            perUserLimit: 10,
+          };
+          await a.createEvent(event);
+          b.knowEvent(event);
+          const { eventId } = event;
+          const ids = ['x'];
+          for (let i = 0; i < 5; i++) {
+            ids.push(`f${i}`);
+            await a.reserve(hold(eventId, `f${i}`, `u${i}`, 1 + Math.floor(random() * 3), 0), 0);
+          }
+          const quantity = 2 + Math.floor(random() * 6);
+          Object.assign(plan, { armed: true, failAt, mode: random() < 0.5 ? 'before' : 'after', calls: 0 });
+          const [, crashed] = await Promise.all([
+            a.reserve(hold(eventId, 'x', 'ada', quantity, 0), 0),
+            b.reserve(hold(eventId, 'x', 'ada', quantity, 0), 0).then(
+              () => false,
+              () => true,
+            ),
+          ]);
+          plan.armed = false;
+          if (!crashed) break;
+          crashes++;
+          const context = { seed, failAt, quantity };
+          // Whatever was live is expired now; the sweep settles it and frees any stray.
+          const expired = await a.expireDue(eventId, TTL);
+          for (const h of expired) expect(h.status).toBe('expired');
+          const holds = await allHolds(a, ids, TTL);
+          expect({ ...context, problems: await a.check(eventId, holds) }).toEqual({ ...context, problems: [] });
+          expect({ ...context, counts: await a.counts(eventId, TTL) }).toEqual({
+            ...context,
+            counts: { capacity: 30, sold: 0, held: 0, pooled: 0, available: 30 },
+          });
+        }
+      }
+      expect(crashes).toBeGreaterThan(seeds * 5);
+    }, 120_000);
 
     it('waitlist: FIFO offers from freed units, a notice per offer, the line moves on when an offer expires', async () => {
       const { ledger, eventId } = await setup(10, null, 4);

@@ -17,8 +17,13 @@ export function seeded(seed: number): () => number {
  * concurrent operations interleave at every store boundary, as they would against a remote database.
  */
 export function jitteryStore(inner: TicketingStore, random: () => number): TicketingStore {
+  return interleaved(inner, random);
+}
+
+/** {@link jitteryStore} for any object of async methods (a ledger backend, a store, an allocator). */
+export function interleaved<T extends object>(inner: T, random: () => number): T {
   return jittery(inner);
-  function jittery<T extends object>(inner: T): T {
+  function jittery<U extends object>(inner: U): U {
     const yields = async () => {
       const n = Math.floor(random() * 4);
       for (let i = 0; i < n; i++) await Promise.resolve();
