@@ -13,8 +13,9 @@
 // outlives the test run. FerretDB's own log goes to standard error (warnings and errors only).
 //
 // scripts/with-mongo-test-server.mjs builds it against a patched copy of the FerretDB module (a
-// lookup by `_id` for every filter that names one, not only for `{ _id }` alone: see the launcher);
-// `go build` here without it gives the same server, slower on conditional updates.
+// lookup by `_id` for every filter that names one, not only for `{ _id }` alone, spelled so that
+// SQLite uses the `_id` index: see the launcher); `go build` here without it gives the same
+// server, with every lookup by `_id` a table scan.
 //
 // (`go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that panics at
 // start, because its generated version file is not part of the module: FerretDB issue #2982.
