@@ -612,8 +612,11 @@ export class PartitionLedger {
     let got = sum([...taken.values()].map((e) => e.quantity));
     let repaired = false;
     for (let attempt = 0; got < hold.quantity && attempt < 8; attempt++) {
-      // Only the partitions that have units of `source`: none at all once the event is sold out.
-      const counters = await this.#backend.partitionCounters(hold.eventId, { field: source, atLeast: 1 });
+      // One read of every partition's counters answers both questions a miss asks: where units of
+      // `source` are, and (when too few) which partitions hold entries that may have expired. A
+      // sold-out hold costs one pass over the event's partitions, not two.
+      const all = await this.#backend.partitionCounters(hold.eventId);
+      const counters = all.filter((c) => c[source] >= 1);
       this.#withUnits.set(
         `${hold.eventId}\u0000${source}`,
         counters.filter((c) => c[source] >= hold.quantity).map((c) => c.index),
@@ -623,7 +626,7 @@ export class PartitionLedger {
         .map((c) => ({ index: c.index, free: c[source] }));
       const free = sum(usable.map((c) => c.free));
       if (free < hold.quantity - got) {
-        const due = repaired ? [] : await this.#backend.partitionCounters(hold.eventId, { expiredBy: now });
+        const due = repaired ? [] : all.filter((c) => c.nextExpiry <= now);
         if (repaired || !(await this.#repairPartitions(hold.eventId, due, now))) {
           await this.#abort(hold, now, parts);
           return { status: 'sold_out', free };
