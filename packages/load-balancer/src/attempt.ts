@@ -17,6 +17,8 @@ export const CURRENT: unique symbol = Symbol('current');
 export const PREV: unique symbol = Symbol('prev');
 export const NEXT: unique symbol = Symbol('next');
 export const ABORT: unique symbol = Symbol('abort');
+export const CALLER_SIGNAL: unique symbol = Symbol('callerSignal');
+export const ON_CALLER_ABORT: unique symbol = Symbol('onCallerAbort');
 
 /**
  * One dispatch of a task to a worker: the record of a running task and, at the same time, the
@@ -44,6 +46,12 @@ export class Attempt implements ExecuteContext {
   /** Links in the worker's list of unsettled attempts. */
   [PREV]: Attempt | null = null;
   [NEXT]: Attempt | null = null;
+  /**
+   * The caller's signal, for a task dispatched the moment it was submitted with no per-task state
+   * (see `Dispatcher.submitNow`): the attempt listens on it until the task settles or gets a state.
+   */
+  [CALLER_SIGNAL]: AbortSignal | undefined = undefined;
+  [ON_CALLER_ABORT]: (() => void) | undefined = undefined;
   #controller: AbortController | undefined = undefined;
   #abortReason: unknown = undefined;
   #aborted = false;

@@ -1,4 +1,17 @@
-import { ABORT, Attempt, CURRENT, ENQUEUED_AT, RESOLVE, SEQ, STARTED_AT, STATE, TASK, WORKER } from './attempt.js';
+import {
+  ABORT,
+  Attempt,
+  CALLER_SIGNAL,
+  CURRENT,
+  ENQUEUED_AT,
+  ON_CALLER_ABORT,
+  RESOLVE,
+  SEQ,
+  STARTED_AT,
+  STATE,
+  TASK,
+  WORKER,
+} from './attempt.js';
 import {
   QueueFullError,
   RetriesExhaustedError,
@@ -156,13 +169,82 @@ export class Dispatcher<Task> implements HealthHost {
   submitPlain(task: Task): Promise<unknown> {
     const promise = new Promise<unknown>(captureResolve);
     const resolve = capturedResolve;
-    // the enqueue time feeds aging (always read then) and the waitMs sample (1 task in 8)
-    const time =
-      this.#agingInterval !== 0 || (this.#sampleCounter++ & 7) === 0 ? this.#options.clock.now() : Number.NaN;
-    this.queue.push(0, task, resolve, undefined, time);
+    this.queue.push(0, task, resolve, undefined, this.enqueueTime());
     if (!this.#busy) this.#hold();
     if (this.#health.active > 0 || this.#outliers.panicking()) this.pump();
     return promise;
+  }
+
+  /**
+   * The hot path of `submit(task, { signal })` (no other option but the default attempt limit):
+   * when nothing waits and a worker has a free slot, the task is dispatched at once and its
+   * attempt listens on the caller's signal, with no per-task state. A task that later has to go
+   * back to the queue gets its state then, and the listener moves to it. Returns `undefined`
+   * when the task cannot start now (the caller takes the queued path).
+   */
+  submitNow(task: Task, priority: number, signal: AbortSignal | undefined): Promise<unknown> | undefined {
+    if (this.queue.live > 0 || this.parked.length > 0 || this.#health.active === 0) return undefined;
+    const worker = this.#picker.pick(this.#health.list, undefined);
+    if (worker === undefined) return undefined;
+    const promise = new Promise<unknown>(captureResolve);
+    const resolve = capturedResolve;
+    if (!this.#busy) this.#hold();
+    this.#dispatch(worker, task, resolve, undefined, priority, this.enqueueTime(), signal);
+    return promise;
+  }
+
+  /** Makes a stateless attempt listen on its caller's signal (before `execute` runs). */
+  #watchAttempt(attempt: Attempt, signal: AbortSignal): void {
+    const onAbort = () => {
+      this.counters.aborted++;
+      this.#abandonAttempt(attempt, new TaskAbortedError(signal.reason));
+    };
+    attempt[CALLER_SIGNAL] = signal;
+    attempt[ON_CALLER_ABORT] = onAbort;
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  /** Makes a task's state listen on its caller's signal: an abort abandons the task wherever it is. */
+  watch(state: TaskState, signal: AbortSignal): void {
+    state.signal = signal;
+    state.onAbort = () => {
+      this.counters.aborted++;
+      this.abandon(state, new TaskAbortedError(signal.reason));
+    };
+    signal.addEventListener('abort', state.onAbort, { once: true });
+  }
+
+  /**
+   * The time a task enters the queue, when it is needed: it feeds aging (always read then) and
+   * the waitMs and runMs samples (1 task in 8); NaN otherwise, so most tasks read no clock.
+   */
+  enqueueTime(): number {
+    return this.#agingInterval !== 0 || (this.#sampleCounter++ & 7) === 0 ? this.#options.clock.now() : Number.NaN;
+  }
+
+  /** Stops an attempt listening on its caller's signal; returns the signal it listened on. */
+  #unwatch(attempt: Attempt): AbortSignal | undefined {
+    const signal = attempt[CALLER_SIGNAL];
+    if (signal === undefined) return undefined;
+    signal.removeEventListener('abort', attempt[ON_CALLER_ABORT]!);
+    attempt[CALLER_SIGNAL] = undefined;
+    attempt[ON_CALLER_ABORT] = undefined;
+    return signal;
+  }
+
+  /** The caller of a stateless running task aborted: the attempt stops counting and the task fails. */
+  #abandonAttempt(attempt: Attempt, error: Error): void {
+    this.#unwatch(attempt);
+    if (!attempt[CURRENT]) return;
+    const worker = attempt[WORKER];
+    attempt[CURRENT] = false;
+    worker.current--;
+    this.running--;
+    attempt[ABORT](error);
+    if (worker.draining && worker.current === 0 && !worker.removed) this.finishRemoval(worker);
+    this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
+    this.#checkSizeWaiters();
+    this.#checkIdle();
   }
 
   /** Queues a task that has its own state (options were given). */
@@ -297,6 +379,7 @@ export class Dispatcher<Task> implements HealthHost {
     state: TaskState | undefined,
     priority: number,
     enqueuedAt: number,
+    signal?: AbortSignal,
   ): void {
     // timing is sampled: tasks submitted without options read the clock 1 time in 8 (NaN otherwise)
     let now = Number.NaN;
@@ -332,6 +415,7 @@ export class Dispatcher<Task> implements HealthHost {
     if (worker.inFlight >= worker.capacity && worker.state === 'active') {
       this.#health.flip(worker, 'overloaded', 'at-capacity', !Number.isNaN(now) ? now : this.#options.clock.now());
     }
+    if (signal !== undefined) this.#watchAttempt(attempt, signal);
     this.#run(worker, attempt);
   }
 
@@ -376,6 +460,7 @@ export class Dispatcher<Task> implements HealthHost {
     }
     const state = attempt[STATE];
     if (state !== undefined) this.#finish(state);
+    else this.#unwatch(attempt);
     this.counters.completed++;
     attempt[RESOLVE](value);
     this.#slotFreed(worker, now);
@@ -404,6 +489,7 @@ export class Dispatcher<Task> implements HealthHost {
       if (retry) {
         this.#requeue(attempt, 'retry', error);
       } else {
+        this.#unwatch(attempt);
         this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
       }
     }
@@ -463,6 +549,9 @@ export class Dispatcher<Task> implements HealthHost {
       state.resolve = attempt[RESOLVE];
       state.enqueuedAt = attempt[ENQUEUED_AT];
       attempt[STATE] = state;
+      // a task dispatched at once with the caller's signal: the state listens from now on
+      const signal = this.#unwatch(attempt);
+      if (signal !== undefined) this.watch(state, signal);
     }
     if (state.settled) return;
     state.attempt = null;
@@ -612,6 +701,7 @@ export class Dispatcher<Task> implements HealthHost {
         worker.current--;
         this.running--;
         attempt[ABORT](error);
+        this.#unwatch(attempt);
         this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
       }
     }

@@ -243,6 +243,12 @@ export class LoadBalancer<Task, Result> {
       const dispatcher = this.#dispatcher;
       if (dispatcher.full()) return dispatcher.rejectFull(priority, options.key);
       if (signal?.aborted) throw dispatcher.rejectAborted(signal, priority, options.key);
+      // Nothing that needs a per-task state (no timeout, no key, the default attempt limit): when a
+      // worker has a free slot now, the task starts at once and its attempt listens on the signal.
+      if (timeoutMs === undefined && options.key === undefined && maxAttempts === this.#options.maxAttempts) {
+        const started = dispatcher.submitNow(task, priority, signal);
+        if (started !== undefined) return started as Promise<Result>;
+      }
       const promise = newTaskPromise<Result>();
       const resolve = lastResolve();
       const state = new TaskState(priority, options.key, maxAttempts);
@@ -257,14 +263,7 @@ export class LoadBalancer<Task, Result> {
           dispatcher.abandon(state, new TaskTimeoutError(timeoutMs));
         }, timeoutMs);
       }
-      if (signal !== undefined) {
-        state.signal = signal;
-        state.onAbort = () => {
-          dispatcher.counters.aborted++;
-          dispatcher.abandon(state, new TaskAbortedError(signal.reason));
-        };
-        signal.addEventListener('abort', state.onAbort, { once: true });
-      }
+      if (signal !== undefined) dispatcher.watch(state, signal);
       dispatcher.submitWithState(state, now);
       return promise;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   RetriesExhaustedError,
@@ -394,5 +395,107 @@ describe('timeouts, aborts and shutdown', () => {
       process.off('uncaughtException', onError);
     }
     expect(errors).toEqual([new Error('listener bug')]);
+  });
+});
+
+describe('a task submitted with only a signal starts at once when a worker is free (its attempt listens, no per-task state)', () => {
+  const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
+
+  it('listens while it runs and stops listening however it settles: result, task error, shutdown', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 3);
+    lb.addWorker(a.spec);
+    const signals = [new AbortController(), new AbortController(), new AbortController()].map((c) => c.signal);
+    const outcomes = signals.map((signal, i) => track(lb.submit(i, { signal })));
+    expect(a.calls).toEqual([0, 1, 2]); // dispatched synchronously, in submit order
+    expect(signals.map(listeners)).toEqual([1, 1, 1]);
+    a.next('done');
+    a.held.shift()?.reject(new Error('task failed'));
+    await flush();
+    expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: 'done' });
+    expect(outcomes[1]?.error).toEqual(new Error('task failed'));
+    expect(signals.map(listeners)).toEqual([0, 0, 1]);
+    await lb.shutdown({ drain: false });
+    await flush();
+    expect(outcomes[2]?.error).toBeInstanceOf(ShutdownError);
+    expect(signals.map(listeners)).toEqual([0, 0, 0]);
+    expect(lb.stats()).toMatchObject({ completed: 1, failed: 2, aborted: 0 });
+  });
+
+  it('an abort while it runs rejects with TaskAbortedError, aborts the attempt, and a later result is ignored', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    lb.addWorker(a.spec);
+    const controller = new AbortController();
+    const outcome = track(lb.submit(1, { signal: controller.signal }));
+    controller.abort('caller left');
+    await flush();
+    expect(outcome.error).toBeInstanceOf(TaskAbortedError);
+    expect((outcome.error as Error).cause).toBe('caller left');
+    expect(a.held[0]?.context.signal.reason).toBeInstanceOf(TaskAbortedError);
+    expect(listeners(controller.signal)).toBe(0);
+    a.next('too late');
+    await flush();
+    expect(lb.stats()).toMatchObject({ aborted: 1, failed: 1, completed: 0, lateResults: 1, inFlight: 0 });
+    // the slot is free again: the next task runs
+    const next = track(lb.submit(2, { signal: new AbortController().signal }));
+    a.next('ok');
+    await flush();
+    expect(next).toMatchObject({ status: 'fulfilled', value: 'ok' });
+  });
+
+  it('failed over to a busy worker it waits in the queue with its state listening; an abort there rejects it and it never runs again', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    const controller = new AbortController();
+    const outcome = track(lb.submit(1, { signal: controller.signal }));
+    lb.addWorker(b.spec);
+    const blocker = track(lb.submit(2)); // b is busy now
+    expect(b.calls).toEqual([2]);
+    a.held.shift()?.reject(new WorkerUnavailableError('a broke'));
+    await flush();
+    expect(lb.stats().queued).toBe(1); // task 1 waits for a worker it has not failed on
+    expect(listeners(controller.signal)).toBe(1); // moved from the attempt to the task's state
+    controller.abort('gave up');
+    await flush();
+    expect(outcome.error).toBeInstanceOf(TaskAbortedError);
+    expect(listeners(controller.signal)).toBe(0);
+    b.next('blocker done');
+    await flush();
+    expect(blocker).toMatchObject({ status: 'fulfilled' });
+    expect(b.calls).toEqual([2]); // task 1 was not dispatched again
+    expect(lb.stats()).toMatchObject({ aborted: 1, failovers: 1, queued: 0 });
+  });
+
+  it('failed over and then finished on another worker, it stops listening; options that need a state (timeout, key, another attempt limit) take the queued path', async () => {
+    const { lb } = setup();
+    const a = heldWorker<number>('a', 1);
+    const b = heldWorker<number>('b', 1);
+    lb.addWorker(a.spec);
+    lb.addWorker(b.spec);
+    const controller = new AbortController();
+    const outcome = track(lb.submit(1, { signal: controller.signal }));
+    const first = a.calls.length === 1 ? a : b;
+    const other = first === a ? b : a;
+    first.held.shift()?.reject(new WorkerUnavailableError('broke'));
+    await flush();
+    expect(other.calls).toEqual([1]);
+    other.next('second try');
+    await flush();
+    expect(outcome).toMatchObject({ status: 'fulfilled', value: 'second try' });
+    expect(listeners(controller.signal)).toBe(0);
+    // with a key, a timeout or a non-default attempt limit the task gets its state at submit
+    for (const options of [{ key: 'k' }, { timeoutMs: 1_000 }, { maxAttempts: 1 }]) {
+      const signal = new AbortController().signal;
+      const pending = track(lb.submit(9, { signal, ...options }));
+      const worker = a.held.length > 0 ? a : b;
+      expect(listeners(signal)).toBe(1);
+      worker.next('ok');
+      await flush();
+      expect(pending).toMatchObject({ status: 'fulfilled' });
+      expect(listeners(signal)).toBe(0);
+    }
   });
 });

@@ -274,7 +274,6 @@ export class LlmFleet implements LlmClient {
     'endpoint-state': new Set(),
     failover: new Set(),
   };
-  readonly #maxAttempts: number;
   readonly #now: () => number;
   readonly #defaultCooldownMs: number;
   #requests = 0;
@@ -289,7 +288,7 @@ export class LlmFleet implements LlmClient {
   constructor(options: LlmFleetOptions) {
     validateOptions(options);
     const { endpoints, requestTimeoutMs = 30_000, maxAttemptsPerBatch, clientFor, ...balancerOptions } = options;
-    this.#maxAttempts = maxAttemptsPerBatch ?? endpoints.length * 2 + 1;
+    const maxAttempts = maxAttemptsPerBatch ?? endpoints.length * 2 + 1;
     const clock = balancerOptions.clock;
     this.#now = clock ? () => clock.now() : () => Date.now();
     this.#defaultCooldownMs = balancerOptions.overloadCooldownMs ?? 1_000;
@@ -298,8 +297,17 @@ export class LlmFleet implements LlmClient {
       ...balancerOptions,
       // Fleet defaults: eject after 3 consecutive endpoint failures; no retry budget (failing over
       // a dead endpoint's batches is not a retry storm, and the batcher has its own retry policy).
+      // The attempt limit is `maxAttemptsPerBatch` as the balancer's default, so a batch is
+      // submitted with no option but the caller's signal: it then starts at once when an endpoint
+      // has a free slot, without a per-task state (the balancer's fast path).
       ejection: balancerOptions.ejection === false ? false : { consecutiveFailures: 3, ...balancerOptions.ejection },
-      retry: { budget: false, baseDelayMs: 50, maxDelayMs: 2_000, ...balancerOptions.retry },
+      retry: {
+        budget: false,
+        baseDelayMs: 50,
+        maxDelayMs: 2_000,
+        ...balancerOptions.retry,
+        maxAttempts,
+      },
     });
     this.#lb.on('worker-state', (event) => {
       const counters = this.#endpoints.get(event.workerId);
@@ -391,12 +399,10 @@ export class LlmFleet implements LlmClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#lb
-      .submit(
-        tasks,
-        signal === undefined ? { maxAttempts: this.#maxAttempts } : { signal, maxAttempts: this.#maxAttempts },
-      )
-      .then(this.#batchSucceeded, this.#batchFailed);
+    return (signal === undefined ? this.#lb.submit(tasks) : this.#lb.submit(tasks, { signal })).then(
+      this.#batchSucceeded,
+      this.#batchFailed,
+    );
   }
 
   readonly #batchSucceeded = (response: LlmBatchResponse): LlmBatchResponse => {
