@@ -971,6 +971,8 @@ export class PartitionLedger {
     if (current.status === 'reserving' || current.status === 'active' || current.settled) return current;
     const sold = current.status === 'sold';
     const to: Pool | 'sold' = sold ? 'sold' : (waiting ?? (await this.#waiting(current.eventId))) ? 'pooled' : 'free';
+    /** Whether this call gave units back, or moved the line: only then is the line served. */
+    let moved = false;
     for (const index of current.parts) {
       // A hold with one partition took all its units there in one take (all or nothing), so its
       // entry, if still there, holds exactly its quantity and seats: no read needed (settleEntry
@@ -989,6 +991,7 @@ export class PartitionLedger {
           entry.seats,
           current.source === 'pooled',
         );
+        moved = true;
       }
     }
     if (!sold && this.#event(current.eventId).perUserLimit !== null) {
@@ -1000,10 +1003,13 @@ export class PartitionLedger {
       const status: LedgerEntryStatus = sold ? 'purchased' : current.status === 'released' ? 'declined' : 'expired';
       if (await this.#backend.transitionEntry(current.eventId, seq, ['offered', 'offering'], { status })) {
         await this.#backend.releaseJoin(current.eventId, current.userId, seq);
+        moved = true;
       }
     }
     const settled = await this.#backend.transitionHold(current.id, [current.status], { settled: true });
-    if (!sold) this.#toPump.add(current.eventId);
+    // A hold refused before it took anything (sold out, over the limit) frees nothing: no pump, so
+    // a refusal costs no pass over the event's partitions.
+    if (!sold && moved) this.#toPump.add(current.eventId);
     if (settled) this.#observer.settled?.({ ...current, settled: true }, now);
     return { ...current, settled: true };
   }
@@ -1088,13 +1094,18 @@ export class PartitionLedger {
         return;
       }
       if (entry.status === 'waiting') {
-        const pooledIn = { field: 'pooled', atLeast: 1 } as const;
-        const pooled = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
+        // One pass over the counters: the pool, and the free units to move into it.
+        const counters = await this.#backend.partitionCounters(eventId);
+        let pooled = sum(counters.map((c) => c.pooled));
         if (pooled < entry.quantity) {
           // Reserved ahead of the public: free units go to the line while anyone waits.
-          await this.#moveAll(eventId, 'free', 'pooled');
-          const after = sum((await this.#backend.partitionCounters(eventId, pooledIn)).map((c) => c.pooled));
-          if (after < entry.quantity) return;
+          for (const c of counters) {
+            if (c.free > 0 && (await this.#backend.moveUnits(eventId, c.index, 'free', 'pooled', c.free))) {
+              pooled += c.free;
+            }
+          }
+          // Counted from that one read (a pool that shrank since is found by the reservation below).
+          if (pooled < entry.quantity) return;
         }
         const attempt = entry.attempt + 1;
         await this.#backend.transitionEntry(eventId, entry.seq, ['waiting'], {
