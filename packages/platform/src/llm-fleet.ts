@@ -277,8 +277,10 @@ export class LlmFleet implements LlmClient {
   readonly #now: () => number;
   readonly #defaultCooldownMs: number;
   #requests = 0;
-  #succeeded = 0;
-  #failed = 0;
+  /** Batches refused before reaching the balancer (every endpoint cooling down). */
+  #refused = 0;
+  /** The latest `coolingUntil` of any endpoint: before it, some endpoint may be cooling down. */
+  #coolingUntilMax = Number.NEGATIVE_INFINITY;
   #failovers = 0;
   #rateLimited = 0;
   #serverErrors = 0;
@@ -393,33 +395,22 @@ export class LlmFleet implements LlmClient {
       }
       const limited = this.#allCooling(this.#now());
       if (limited !== undefined) {
-        this.#failed++;
+        this.#refused++;
         throw limited;
       }
     } catch (error) {
       return Promise.reject(error);
     }
-    return (signal === undefined ? this.#lb.submit(tasks) : this.#lb.submit(tasks, { signal })).then(
-      this.#batchSucceeded,
-      this.#batchFailed,
-    );
+    // The balancer counts how its promises settle (`stats()` reads that): no reaction here.
+    return signal === undefined ? this.#lb.submit(tasks) : this.#lb.submit(tasks, { signal });
   }
-
-  readonly #batchSucceeded = (response: LlmBatchResponse): LlmBatchResponse => {
-    this.#succeeded++;
-    return response;
-  };
-
-  readonly #batchFailed = (error: unknown): never => {
-    this.#failed++;
-    throw error;
-  };
 
   /**
    * When every endpoint that can take work (not unreachable or draining) is cooling down after a
    * 429, the rate-limit error to give the batcher: it waits until the first of them accepts work again.
    */
   #allCooling(now: number): LlmRateLimitError | undefined {
+    if (now >= this.#coolingUntilMax) return undefined; // no endpoint is cooling down (the common case)
     let earliest = Number.POSITIVE_INFINITY;
     let usable = 0;
     for (const counters of this.#endpoints.values()) {
@@ -489,6 +480,7 @@ export class LlmFleet implements LlmClient {
         const at = this.#now();
         const waitMs = retryAfterMs ?? this.#defaultCooldownMs;
         counters.coolingUntil = Math.max(counters.coolingUntil, at + waitMs);
+        if (counters.coolingUntil > this.#coolingUntilMax) this.#coolingUntilMax = counters.coolingUntil;
         // invariant: a rate limit never becomes a charged timeout; when no endpoint is left to take
         // the batch, it goes back to the batcher as a rate limit (a task error here: no endpoint is
         // penalised, and the balancer does not hold the batch)
@@ -536,10 +528,11 @@ export class LlmFleet implements LlmClient {
   /** A copy of the fleet's counters and each endpoint's state. */
   stats(): LlmFleetStats {
     const states = new Map(this.#lb.workers().map((worker) => [worker.id, worker.state]));
+    const settled = this.#lb.stats();
     return {
       requests: this.#requests,
-      succeeded: this.#succeeded,
-      failed: this.#failed,
+      succeeded: settled.completed,
+      failed: settled.failed + this.#refused,
       failovers: this.#failovers,
       rateLimited: this.#rateLimited,
       serverErrors: this.#serverErrors,
