@@ -102,6 +102,11 @@ async function wireSale(db: Db, capacity: number, buyers: number): Promise<void>
     ...(process.env.WIRE_SALE_HOLD_TTL_MS === undefined
       ? {}
       : { holdTtlMs: Number(process.env.WIRE_SALE_HOLD_TTL_MS) }),
+    // and the buyers' arrival spread (default 30 s): the same buyers over a longer window meet
+    // fewer live holds after the sell-out
+    ...(process.env.WIRE_SALE_ARRIVAL_WINDOW_MS === undefined
+      ? {}
+      : { arrivalWindowMs: Number(process.env.WIRE_SALE_ARRIVAL_WINDOW_MS) }),
     // a buyer who joins the waitlist costs ~5x the commands of one who does not (offers, expiries
     // and re-offers): WIRE_SALE_WAITLIST_RATE lowers the share for long runs on a slow server
     ...(process.env.WIRE_SALE_WAITLIST_RATE === undefined
