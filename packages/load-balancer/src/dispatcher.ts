@@ -236,15 +236,20 @@ export class Dispatcher<Task> implements HealthHost {
   #abandonAttempt(attempt: Attempt, error: Error): void {
     this.#unwatch(attempt);
     if (!attempt[CURRENT]) return;
+    this.#stopAttempt(attempt, error);
+    this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
+    this.#checkSizeWaiters();
+    this.#checkIdle();
+  }
+
+  /** A running attempt stops counting (abandoned): its signal aborts, and a draining worker may finish. */
+  #stopAttempt(attempt: Attempt, error: Error): void {
     const worker = attempt[WORKER];
     attempt[CURRENT] = false;
     worker.current--;
     this.running--;
     attempt[ABORT](error);
     if (worker.draining && worker.current === 0 && !worker.removed) this.finishRemoval(worker);
-    this.#reject(attempt[STATE], attempt[RESOLVE], error, attempt.priority, attempt.attempt);
-    this.#checkSizeWaiters();
-    this.#checkIdle();
   }
 
   /** Queues a task that has its own state (options were given). */
@@ -645,14 +650,7 @@ export class Dispatcher<Task> implements HealthHost {
       if (state.retryTimer !== undefined) this.#options.clock.clearTimeout(state.retryTimer);
     }
     const attempt = state.attempt;
-    if (attempt?.[CURRENT]) {
-      attempt[CURRENT] = false;
-      attempt[WORKER].current--;
-      this.running--;
-      attempt[ABORT](error);
-      const worker = attempt[WORKER];
-      if (worker.draining && worker.current === 0 && !worker.removed) this.finishRemoval(worker);
-    }
+    if (attempt?.[CURRENT]) this.#stopAttempt(attempt, error);
     this.#reject(state, state.resolve as Resolve, error, state.priority, state.attempts);
     this.#checkSizeWaiters();
     this.#checkIdle();

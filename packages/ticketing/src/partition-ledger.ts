@@ -882,21 +882,12 @@ export class PartitionLedger {
    */
   async #freeLateTakes(hold: LedgerHold): Promise<void> {
     if (hold.status === 'reserving' || hold.status === 'active' || hold.status === 'sold') return;
-    let to: Pool | undefined;
+    let waiting: boolean | undefined;
     for (const index of hold.parts) {
       const entry = await this.#backend.readEntry(hold.eventId, index, hold.id);
       if (entry === undefined) continue;
-      to ??= (await this.#waiting(hold.eventId)) ? 'pooled' : 'free';
-      await this.#backend.settleEntry(
-        hold.eventId,
-        index,
-        hold.id,
-        entry.quantity,
-        to,
-        entry.seats,
-        entry.offer === true,
-      );
-      this.#toPump.add(hold.eventId);
+      waiting ??= await this.#waiting(hold.eventId);
+      await this.#freeEntry(hold.eventId, index, hold.id, entry, waiting);
     }
     if (this.#event(hold.eventId).perUserLimit !== null)
       await this.#backend.userGive(hold.eventId, hold.userId, hold.id);
