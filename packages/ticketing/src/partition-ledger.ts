@@ -443,7 +443,14 @@ export class PartitionLedger {
   readonly #layouts = new Map<string, SeatLayout>();
   /** Events whose freed units may be due to the waitlist (pumped at the end of the public call). */
   readonly #toPump = new Set<string>();
-  #pumping = false;
+  /**
+   * The one pass serving the lines in #toPump (null when none runs), and the latest `now` of the
+   * calls that joined it. One pass per process: concurrent calls that free units queue their event
+   * for it instead of each serving the same head entry (a herd that, over a network, made every
+   * pump repeat every other pump's steps).
+   */
+  #draining: Promise<void> | null = null;
+  #drainNow = Number.NEGATIVE_INFINITY;
 
   constructor(
     backend: LedgerBackend,
@@ -1054,19 +1061,41 @@ export class PartitionLedger {
     return this.#backend.getEntry(eventId, seqOf(entryId));
   }
 
-  /** Serves the line of every event whose units were freed during this call. */
+  /**
+   * Serves the line of every event whose units were freed during this call. When a pass is already
+   * running, the event waits in #toPump for it and the call returns at once (that pass serves it).
+   */
   async #pumpDue(now: number): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#toPump.size > 0) {
-        const [eventId] = this.#toPump as Set<string>;
-        this.#toPump.delete(eventId!);
-        await this.pump(eventId!, now);
+    this.#drainNow = Math.max(this.#drainNow, now);
+    if (this.#draining || this.#toPump.size === 0) return;
+    await this.#drain();
+  }
+
+  /** Runs the pass (or joins the one running) until #toPump is empty. */
+  #drain(): Promise<void> {
+    this.#draining ??= (async () => {
+      try {
+        while (this.#toPump.size > 0) {
+          const [eventId] = this.#toPump as Set<string>;
+          this.#toPump.delete(eventId!);
+          await this.#serveLine(eventId!, this.#drainNow);
+        }
+      } finally {
+        this.#draining = null;
+        this.#drainNow = Number.NEGATIVE_INFINITY;
       }
-    } finally {
-      this.#pumping = false;
-    }
+    })();
+    return this.#draining;
+  }
+
+  /**
+   * Serves the event's line and returns once a pass that started after this call has served it
+   * (the caller may have freed units a running pass already looked for). One pass runs per process.
+   */
+  async pump(eventId: string, now: number): Promise<void> {
+    this.#toPump.add(eventId);
+    this.#drainNow = Math.max(this.#drainNow, now);
+    while (this.#toPump.has(eventId)) await this.#drain();
   }
 
   /**
@@ -1076,7 +1105,7 @@ export class PartitionLedger {
    * idempotent, so whoever pumps next continues after a crash; when nobody waits, the pool goes
    * back to the public.
    */
-  async pump(eventId: string, now: number): Promise<void> {
+  async #serveLine(eventId: string, now: number): Promise<void> {
     for (let served = 0; served < 10_000; served++) {
       const queue = await this.#backend.readQueue(eventId);
       const entry = await this.#backend.getEntry(eventId, queue.head);

@@ -239,6 +239,58 @@ function describeLedger(name: string, makeBackend: () => Promise<LedgerBackend> 
       expect(await ledger.check(eventId, holds)).toEqual([]);
     });
 
+    it('waitlist: 40 calls serving one line at once in one process (late payments, sweeps) run one pass: each offer is reserved once, every call returns with the line served', async () => {
+      for (const seed of [1, 2, 3]) {
+        const inner = await makeBackend();
+        const calls = new Map<string, number>();
+        const counted = new Proxy(inner, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver);
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              calls.set(String(property), (calls.get(String(property)) ?? 0) + 1);
+              return value.apply(target, args);
+            };
+          },
+        });
+        // every backend call yields to the other calls, as a network round trip does
+        const ledger = new PartitionLedger(interleaved(counted, seeded(seed)), { partitionSize: 4 });
+        const eventId = `e${randomBytes(4).toString('hex')}`;
+        await ledger.createEvent({ eventId, capacity: 12, perUserLimit: null });
+        await ledger.reserve(hold(eventId, 'a', 'ada', 12, 0), 0);
+        const entries = [];
+        for (let i = 0; i < 12; i++) entries.push(await ledger.join({ eventId, userId: `u${i}`, quantity: 1 }, 1));
+        // ada's hold expires; the call that settles it crashes before serving the line (another
+        // process, whose backend fails when its pump reads the queue), so the 12 units wait
+        let queueReads = 0;
+        const crashing = new Proxy(inner, {
+          get(target, property, receiver) {
+            if (property === 'readQueue' && ++queueReads > 1) {
+              return () => Promise.reject(new Error('injected crash before readQueue'));
+            }
+            const value = Reflect.get(target, property, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        const other = new PartitionLedger(crashing, { partitionSize: 4 });
+        other.knowEvent({ eventId, capacity: 12, perUserLimit: null });
+        await expect(other.getHold('a', TTL + 1)).rejects.toThrow('injected crash');
+        calls.clear();
+        // 40 calls (late payments, sweeps) each serve the same line
+        await Promise.all(Array.from({ length: 40 }, () => ledger.pump(eventId, TTL + 1)));
+        const after = await Promise.all(entries.map((e) => ledger.entry(eventId, e.id)));
+        expect(after.map((e) => e?.status)).toEqual(entries.map(() => 'offered'));
+        // one reservation per offer (the herd made each pump repeat every offer's steps)
+        expect(calls.get('insertHold')).toBe(12);
+        expect(calls.get('insertNotice')).toBe(12);
+        expect((await ledger.pendingNotices(20)).map((n) => n.userId).sort()).toEqual(
+          entries.map((e) => e.userId).sort(),
+        );
+        const holds = await allHolds(ledger, ['a', ...after.map((e) => e!.holdId!)], TTL + 1);
+        expect(await ledger.check(eventId, holds)).toEqual([]);
+      }
+    });
+
     it('waitlist: an offer beyond the per-user limit is skipped; a sold offer marks the entry purchased', async () => {
       const { ledger, eventId } = await setup(4, 2, 4);
       await ledger.reserve(hold(eventId, 'a', 'ada', 2, 0), 0);
