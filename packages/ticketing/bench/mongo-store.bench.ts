@@ -131,7 +131,7 @@ async function wireSale(db: Db, capacity: number, buyers: number): Promise<void>
     onStep: ({ step, now }) => {
       if (step % 2_000 === 0) {
         process.stderr.write(
-          `  step ${step}, virtual ${Math.round(now / 1000)} s, ${Math.round((performance.now() - start) / 1000)} s wall\n`,
+          `  step ${step}, virtual ${Math.round(now / 1000)} s, ${Math.round((performance.now() - start) / 1000)} s wall, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`,
         );
       }
     },

@@ -368,6 +368,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
   const tasks = new Set<Promise<void>>();
   const track = (task: Promise<void>) => {
     tasks.add(task);
+    scheduler.track(task);
     task.then(
       () => tasks.delete(task),
       (error: unknown) => {

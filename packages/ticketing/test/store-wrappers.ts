@@ -45,6 +45,33 @@ export function interleaved<T extends object>(inner: T, random: () => number): T
   }
 }
 
+/**
+ * Wraps a store so every call (the allocation engine's too) takes `turns` real macrotask turns
+ * before and after it, as a network round trip does: work in flight is invisible to a scheduler
+ * that only drains microtasks.
+ */
+export function roundTripStore(inner: TicketingStore, turns = 1): TicketingStore {
+  return overTheWire(inner);
+  function overTheWire<U extends object>(inner: U): U {
+    const hop = async () => {
+      for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    return new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (property === 'openAllocator') return (context: unknown) => overTheWire(value.call(target, context));
+        return async (...args: unknown[]) => {
+          await hop();
+          const result = await value.apply(target, args);
+          await hop();
+          return result;
+        };
+      },
+    });
+  }
+}
+
 /** Where a {@link faultyStore} fails: the `failAt`-th store call after arming, before or after it takes effect. */
 export interface FaultPlan {
   armed: boolean;
