@@ -22,27 +22,10 @@ export function jitteryStore(inner: TicketingStore, random: () => number): Ticke
 
 /** {@link jitteryStore} for any object of async methods (a ledger backend, a store, an allocator). */
 export function interleaved<T extends object>(inner: T, random: () => number): T {
-  return jittery(inner);
-  function jittery<U extends object>(inner: U): U {
-    const yields = async () => {
-      const n = Math.floor(random() * 4);
-      for (let i = 0; i < n; i++) await Promise.resolve();
-    };
-    return new Proxy(inner, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        // the allocation engine's calls are store calls too
-        if (property === 'openAllocator') return (context: unknown) => jittery(value.call(target, context));
-        return async (...args: unknown[]) => {
-          await yields();
-          const result = await value.apply(target, args);
-          await yields();
-          return result;
-        };
-      },
-    });
-  }
+  return aroundEveryCall(inner, async () => {
+    const n = Math.floor(random() * 4);
+    for (let i = 0; i < n; i++) await Promise.resolve();
+  });
 }
 
 /**
@@ -51,25 +34,29 @@ export function interleaved<T extends object>(inner: T, random: () => number): T
  * that only drains microtasks.
  */
 export function roundTripStore(inner: TicketingStore, turns = 1): TicketingStore {
-  return overTheWire(inner);
-  function overTheWire<U extends object>(inner: U): U {
-    const hop = async () => {
-      for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-    };
-    return new Proxy(inner, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        if (property === 'openAllocator') return (context: unknown) => overTheWire(value.call(target, context));
-        return async (...args: unknown[]) => {
-          await hop();
-          const result = await value.apply(target, args);
-          await hop();
-          return result;
-        };
-      },
-    });
-  }
+  return aroundEveryCall(inner, async () => {
+    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  });
+}
+
+/** Runs `pause` before and after every method call of `inner` (and of the allocators it opens). */
+function aroundEveryCall<U extends object>(inner: U, pause: () => Promise<void>): U {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      // the allocation engine's calls are store calls too
+      if (property === 'openAllocator') {
+        return (context: unknown) => aroundEveryCall(value.call(target, context), pause);
+      }
+      return async (...args: unknown[]) => {
+        await pause();
+        const result = await value.apply(target, args);
+        await pause();
+        return result;
+      };
+    },
+  });
 }
 
 /** Where a {@link faultyStore} fails: the `failAt`-th store call after arming, before or after it takes effect. */
