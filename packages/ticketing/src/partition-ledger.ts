@@ -451,6 +451,8 @@ export class PartitionLedger {
    */
   #draining: Promise<void> | null = null;
   #drainNow = Number.NEGATIVE_INFINITY;
+  /** Per event, the `pump` calls waiting for the next pass over its line (settled by that pass). */
+  readonly #passWaiters = new Map<string, { promise: Promise<void>; settle: (error?: unknown) => void }>();
 
   constructor(
     backend: LedgerBackend,
@@ -1078,7 +1080,16 @@ export class PartitionLedger {
         while (this.#toPump.size > 0) {
           const [eventId] = this.#toPump as Set<string>;
           this.#toPump.delete(eventId!);
-          await this.#serveLine(eventId!, this.#drainNow);
+          // Whoever queues the event from here on waits for the next pass.
+          const waiters = this.#passWaiters.get(eventId!);
+          this.#passWaiters.delete(eventId!);
+          try {
+            await this.#serveLine(eventId!, this.#drainNow);
+          } catch (error) {
+            waiters?.settle(error);
+            throw error;
+          }
+          waiters?.settle();
         }
       } finally {
         this.#draining = null;
@@ -1095,7 +1106,18 @@ export class PartitionLedger {
   async pump(eventId: string, now: number): Promise<void> {
     this.#toPump.add(eventId);
     this.#drainNow = Math.max(this.#drainNow, now);
-    while (this.#toPump.has(eventId)) await this.#drain();
+    let waiters = this.#passWaiters.get(eventId);
+    if (!waiters) {
+      let settle!: (error?: unknown) => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = (error) => (error === undefined ? resolve() : reject(error));
+      });
+      waiters = { promise, settle };
+      this.#passWaiters.set(eventId, waiters);
+    }
+    // The pass ends with every queued event served, so it settles ours first; a pass that fails on
+    // another event before reaching ours reports its error here.
+    await Promise.race([waiters.promise, this.#drain()]);
   }
 
   /**
