@@ -365,17 +365,12 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
   };
   const violations: string[] = [];
   const latencies: number[] = [];
-  const tasks = new Set<Promise<void>>();
+  /** Every buyer, offer handler and the sweeper: the scheduler counts them (`live`) and waits for them. */
   const track = (task: Promise<void>) => {
-    tasks.add(task);
     scheduler.track(task);
-    task.then(
-      () => tasks.delete(task),
-      (error: unknown) => {
-        tasks.delete(task);
-        violations.push(`task failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
+    task.catch((error: unknown) => {
+      violations.push(`task failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   };
   let paymentSeq = 0;
 
@@ -523,7 +518,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
         await tix.expireHolds({ eventId });
         const a = await tix.availability(eventId);
         // Stop once every buyer is done and nothing is live any more.
-        if (arrivalsDone && tasks.size === 1 && a.held + a.offered === 0) return;
+        if (arrivalsDone && scheduler.live === 1 && a.held + a.offered === 0) return;
       }
     })();
     track(sweeper);
@@ -562,7 +557,7 @@ export async function simulateFlashSale(options: FlashSaleOptions): Promise<Flas
     await tix.expireHolds({ eventId });
     steps += await scheduler.run(onStep);
     const a = await tix.availability(eventId);
-    if (a.held + a.offered === 0 && tasks.size === 0) break;
+    if (a.held + a.offered === 0 && scheduler.live === 0) break;
     scheduler.advance(Math.max(o.holdTtlMs + o.paymentGraceMs, o.offerTtlMs) + 1);
   }
   const wallMs = performance.now() - wallStart;

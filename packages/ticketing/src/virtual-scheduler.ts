@@ -38,6 +38,11 @@ export class VirtualScheduler {
     });
   }
 
+  /** Tracked tasks not yet ended. */
+  get live(): number {
+    return this.#live;
+  }
+
   /** Registers a task that sleeps only through this scheduler; `run` waits for it to park or end. */
   track(task: Promise<unknown>): void {
     this.#live++;

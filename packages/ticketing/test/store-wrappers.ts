@@ -33,7 +33,7 @@ export function interleaved<T extends object>(inner: T, random: () => number): T
  * before and after it, as a network round trip does: work in flight is invisible to a scheduler
  * that only drains microtasks.
  */
-export function roundTripStore(inner: TicketingStore, turns = 1): TicketingStore {
+export function roundTripStore(inner: TicketingStore, turns: number): TicketingStore {
   return aroundEveryCall(inner, async () => {
     for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   });
